@@ -1,0 +1,35 @@
+"""mcis-report: sourced data, analysis, charts and a narrative report on the Moscow Conference on
+International Security (MCIS) and the multipolarity messaging of its speakers.
+
+Import what you need; heavy modules load on first use so the command line stays quick::
+
+    import mcis_report
+    ds = mcis_report.load_dataset("data")
+    mcis_report.analysis.frame_counts_by_speaker(ds, 2023)
+"""
+
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "load_dataset": ("dataset", "load_dataset"),
+    "check_dataset": ("dataset", "check_dataset"),
+    "Dataset": ("dataset", "Dataset"),
+    "DataValidationError": ("dataset", "DataValidationError"),
+    "Problem": ("loading", "Problem"),
+}
+_SUBMODULES = {"analysis", "charts", "narrative", "i18n", "chapters", "build", "dataset", "coding", "tables"}
+
+__all__ = [*sorted(_LAZY), *sorted(_SUBMODULES), "__version__"]
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        module, attribute = _LAZY[name]
+        return getattr(importlib.import_module(f".{module}", __name__), attribute)
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'mcis_report' has no attribute {name!r}")

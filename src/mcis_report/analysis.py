@@ -1,0 +1,352 @@
+"""Analysis (pure functions): tables computed from a :class:`~mcis_report.dataset.Dataset`.
+
+Every function takes the dataset (or its DataFrames) and returns a new DataFrame or a plain value;
+nothing here draws, formats text or writes files. Ids stay ids: labels are attached in the
+presentation layer, in the report's language.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .dataset import Dataset
+
+ATTENDED = ("in_person", "remote", "written")
+#: Speakers compared side by side: these countries by name, everyone else by world region.
+PARTNER_COUNTRIES = ("RUS", "CHN", "BLR", "IRN")
+PARTNER_REGIONS = ("africa", "middle_east", "asia", "latin_america")
+
+
+class UnknownEditionError(ValueError):
+    """An edition year that is not in the data."""
+
+
+def edition(ds: Dataset, year: int) -> pd.Series:
+    """The editions row of ``year`` (raises :class:`UnknownEditionError` listing valid years)."""
+    rows = ds.editions[ds.editions["year"] == year]
+    if rows.empty:
+        valid = ", ".join(str(y) for y in ds.editions["year"])
+        raise UnknownEditionError(f"no edition for {year} in the data (valid: {valid})")
+    return rows.iloc[0]
+
+
+def previous_edition_year(ds: Dataset, year: int) -> int | None:
+    """The last held edition before ``year``, or ``None`` for the first one."""
+    earlier = [y for y in ds.years if y < year]
+    return earlier[-1] if earlier else None
+
+
+def headline_figures(ds: Dataset, year: int) -> pd.DataFrame:
+    """One row per metric reported for ``year``: the value used, and the range of all reports.
+
+    Columns: metric, value, qualifier, timing, low, high, reports, conflicting, source_ids (of the used
+    value), all_source_ids (of every report).
+    """
+    figures = ds.figures[ds.figures["year"] == year]
+    rows = []
+    for metric, group in figures.groupby("metric", sort=False):
+        used = group[group["used"]].iloc[0]
+        rows.append(
+            {
+                "metric": metric,
+                "value": int(used["value"]),
+                "qualifier": used["qualifier"],
+                "timing": used["timing"],
+                "low": int(group["value"].min()),
+                "high": int(group["value"].max()),
+                "reports": len(group),
+                "conflicting": group["value"].nunique() > 1,
+                "source_ids": tuple(used["source_ids"]),
+                "all_source_ids": tuple(dict.fromkeys(s for ids in group["source_ids"] for s in ids)),
+            }
+        )
+    columns = ["metric", "value", "qualifier", "timing", "low", "high", "reports", "conflicting",
+               "source_ids", "all_source_ids"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def figure_value(ds: Dataset, year: int, metric: str) -> dict | None:
+    """The used value of one metric as a dict (see :func:`headline_figures`), or ``None``."""
+    table = headline_figures(ds, year)
+    match = table[table["metric"] == metric]
+    return None if match.empty else match.iloc[0].to_dict()
+
+
+def participation_by_year(ds: Dataset, metric: str = "countries") -> pd.DataFrame:
+    """One row per year of the series: status, Western participation and ``metric`` (used, low, high).
+
+    Years where ``metric`` was not reported have missing values, so a chart shows the gap honestly.
+    """
+    rows = []
+    for _, ed in ds.editions.sort_values("year").iterrows():
+        year = int(ed["year"])
+        fig = figure_value(ds, year, metric) if ed["status"] == "held" else None
+        rows.append(
+            {
+                "year": year,
+                "number": ed["number"],
+                "status": ed["status"],
+                "western_participation": ed["western_participation"],
+                "value": None if fig is None else fig["value"],
+                "low": None if fig is None else fig["low"],
+                "high": None if fig is None else fig["high"],
+                "qualifier": None if fig is None else fig["qualifier"],
+            }
+        )
+    frame = pd.DataFrame(rows)
+    for column in ("value", "low", "high"):
+        frame[column] = frame[column].astype("Int64")
+    return frame
+
+
+def figure_conflicts(ds: Dataset, year: int | None = None) -> pd.DataFrame:
+    """Every (year, metric) whose reports disagree, with each reported value and its sources."""
+    figures = ds.figures if year is None else ds.figures[ds.figures["year"] == year]
+    disputed = figures.groupby(["year", "metric"])["value"].transform("nunique") > 1
+    columns = ["year", "metric", "value", "qualifier", "timing", "used", "source_ids"]
+    return figures.loc[disputed, columns].sort_values(["year", "metric", "value"]).reset_index(drop=True)
+
+
+def western_break_year(ds: Dataset) -> int | None:
+    """First held edition after which Western governments never again took part in full."""
+    held = ds.editions[ds.editions["status"] == "held"].sort_values("year")
+    participated = held[held["western_participation"] == "participated"]["year"]
+    if participated.empty:
+        return None
+    later = held[held["year"] > participated.max()]
+    return None if later.empty else int(later["year"].iloc[0])
+
+
+def not_held_years(ds: Dataset) -> list[int]:
+    return [int(y) for y in ds.editions.loc[ds.editions["status"] == "not_held", "year"]]
+
+
+def active_memberships(ds: Dataset, year: int) -> pd.DataFrame:
+    """Memberships in force during ``year`` (joined on or before it, not left before it)."""
+    m = ds.memberships
+    active = (m["joined"] <= year) & (m["left"].isna() | (m["left"] > year))
+    return m.loc[active.fillna(False), ["alpha3", "organisation"]].reset_index(drop=True)
+
+
+def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.DataFrame:
+    """Delegations of ``year`` with the country's region and names attached."""
+    d = ds.delegations[ds.delegations["year"] == year]
+    if attended_only:
+        d = d[d["attendance"].isin(ATTENDED)]
+    countries = ds.countries[["alpha3", "name_en", "name_ar", "region"]]
+    return d.merge(countries, how="left", left_on="country", right_on="alpha3").drop(columns="alpha3")
+
+
+def delegations_by_region(ds: Dataset, year: int) -> pd.DataFrame:
+    """Count of country delegations per world region, split into attended and invited-only."""
+    d = delegations_for(ds, year).dropna(subset=["country"])
+    d = d.assign(status=d["attendance"].map(lambda a: "attended" if a in ATTENDED else "invited_only"))
+    table = d.groupby(["region", "status"]).size().rename("delegations").reset_index()
+    return table.sort_values(["delegations", "region"], ascending=[False, True]).reset_index(drop=True)
+
+
+def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
+    """For each bloc: how many attending country delegations were members during ``year``."""
+    d = delegations_for(ds, year, attended_only=True).dropna(subset=["country"])
+    members = active_memberships(ds, year).rename(columns={"organisation": "bloc"})
+    joined = d.merge(members, left_on="country", right_on="alpha3")
+    counts = joined.groupby("bloc")["country"].nunique()
+    blocs = ds.organisations.loc[ds.organisations["bloc"] == True, "id"]  # noqa: E712 - pandas mask
+    table = pd.DataFrame({"organisation": list(blocs)})
+    table["delegations"] = table["organisation"].map(counts).fillna(0).astype(int)
+    table["share"] = table["delegations"] / max(len(d), 1)
+    return table
+
+
+def rank_counts(ds: Dataset, year: int) -> pd.DataFrame:
+    """Heads of attending delegations by rank category."""
+    d = delegations_for(ds, year, attended_only=True)
+    return d.groupby("rank").size().rename("delegations").reset_index().sort_values(
+        ["delegations", "rank"], ascending=[False, True]).reset_index(drop=True)
+
+
+def claims_for(ds: Dataset, year: int | None = None) -> pd.DataFrame:
+    """Claims joined with their statement (speaker, country, role, form, year) and the country's region."""
+    s = ds.statements[["statement_id", "year", "speaker_en", "speaker_ar", "country", "organisation",
+                       "role_en", "role_ar", "form", "source_ids"]]
+    c = ds.claims.merge(s.rename(columns={"source_ids": "statement_sources"}), on="statement_id")
+    c = c.merge(ds.countries[["alpha3", "region"]], how="left", left_on="country", right_on="alpha3")
+    c = c.drop(columns="alpha3")
+    if year is not None:
+        c = c[c["year"] == year]
+    return c.reset_index(drop=True)
+
+
+def _explode(claims: pd.DataFrame, column: str) -> pd.DataFrame:
+    return claims.explode(column).dropna(subset=[column])
+
+
+def frame_counts_by_speaker(ds: Dataset, year: int) -> pd.DataFrame:
+    """Speaker × frame matrix: number of claims of each speaker coded with each frame.
+
+    Rows are speakers (English names, in order of first statement), columns frame ids in codebook order.
+    """
+    c = _explode(claims_for(ds, year), "frames")
+    speakers = list(dict.fromkeys(claims_for(ds, year).sort_values("statement_id")["speaker_en"]))
+    frame_ids = [f for f in ds.frames["id"] if f in set(c["frames"])]
+    table = pd.crosstab(c["speaker_en"], c["frames"]).reindex(index=speakers, columns=frame_ids, fill_value=0)
+    table.index.name, table.columns.name = "speaker", "frame"
+    return table
+
+
+def frame_totals(ds: Dataset, year: int) -> pd.DataFrame:
+    """Claims and speakers per frame in ``year``, most used first."""
+    c = _explode(claims_for(ds, year), "frames")
+    table = c.groupby("frames").agg(claims=("claim_id", "nunique"), speakers=("speaker_en", "nunique"))
+    table = table.reset_index().rename(columns={"frames": "frame"})
+    order = {f: i for i, f in enumerate(ds.frames["id"])}
+    table["order"] = table["frame"].map(order)
+    return table.sort_values(["claims", "order"], ascending=[False, True]).drop(columns="order").reset_index(drop=True)
+
+
+def strongest_frames(ds: Dataset, year: int, top: int = 2) -> pd.DataFrame:
+    """Each speaker's most frequent frames (ties broken by codebook order), with claim counts."""
+    matrix = frame_counts_by_speaker(ds, year)
+    rows = []
+    for speaker, counts in matrix.iterrows():
+        ranked = [(f, int(n)) for f, n in counts.items() if n > 0]
+        ranked.sort(key=lambda item: -item[1])  # stable: codebook order among ties
+        claims = claims_for(ds, year)
+        total = int((claims["speaker_en"] == speaker).sum())
+        rows.append({"speaker": speaker, "claims": total, "frames": tuple(f for f, _ in ranked[:top]),
+                     "counts": tuple(n for _, n in ranked[:top])})
+    return pd.DataFrame(rows, columns=["speaker", "claims", "frames", "counts"])
+
+
+def blame_pairs(ds: Dataset, year: int, by: str = "country") -> pd.DataFrame:
+    """Who blames whom: counts of claims from each ``by`` (country or speaker_en) naming each target."""
+    c = _explode(claims_for(ds, year), "targets")
+    key = "country" if by == "country" else "speaker_en"
+    c = c.assign(source=c[key].fillna(c["organisation"]))
+    table = c.groupby(["source", "targets"]).size().rename("claims").reset_index()
+    table = table.rename(columns={"targets": "target"})
+    return table.sort_values(["claims", "source", "target"], ascending=[False, True, True]).reset_index(drop=True)
+
+
+def target_totals(ds: Dataset, year: int) -> pd.DataFrame:
+    """Claims naming each target, and how many speakers did, most blamed first."""
+    c = _explode(claims_for(ds, year), "targets")
+    table = c.groupby("targets").agg(claims=("claim_id", "nunique"), speakers=("speaker_en", "nunique"))
+    table = table.reset_index().rename(columns={"targets": "target"})
+    return table.sort_values(["claims", "target"], ascending=[False, True]).reset_index(drop=True)
+
+
+def region_mentions(ds: Dataset, year: int) -> pd.DataFrame:
+    """Claims and speakers per claim region (``global`` excluded), most mentioned first."""
+    c = _explode(claims_for(ds, year), "regions")
+    c = c[c["regions"] != "global"]
+    table = c.groupby("regions").agg(claims=("claim_id", "nunique"), speakers=("speaker_en", "nunique"))
+    table = table.reset_index().rename(columns={"regions": "region"})
+    return table.sort_values(["claims", "region"], ascending=[False, True]).reset_index(drop=True)
+
+
+def stance_counts(ds: Dataset, year: int) -> pd.Series:
+    return claims_for(ds, year)["stance"].value_counts()
+
+
+def partner_group(country: str | None, region: str | None) -> str | None:
+    """Comparison group of a speaker: the country code for Russia, China, Belarus, Iran; else the region."""
+    if country in PARTNER_COUNTRIES:
+        return country
+    if region in PARTNER_REGIONS:
+        return region
+    return None
+
+
+def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
+    """Side-by-side messaging of partner groups: speakers, claims, top frames and top targets."""
+    c = claims_for(ds, year)
+    c = c.assign(group=[partner_group(a, r) for a, r in zip(c["country"], c["region"], strict=True)])
+    c = c.dropna(subset=["group"])
+    order = list(PARTNER_COUNTRIES) + list(PARTNER_REGIONS)
+    frame_order = {f: i for i, f in enumerate(ds.frames["id"])}
+    rows = []
+    for group in [g for g in order if g in set(c["group"])]:
+        sub = c[c["group"] == group]
+        frames = _explode(sub, "frames")["frames"].value_counts()
+        frames = sorted(frames.items(), key=lambda kv: (-kv[1], frame_order.get(kv[0], 99)))
+        targets = _explode(sub, "targets")["targets"].value_counts()
+        targets = sorted(targets.items(), key=lambda kv: (-kv[1], kv[0]))
+        rows.append(
+            {
+                "group": group,
+                "speakers": tuple(dict.fromkeys(sub["speaker_en"])),
+                "claims": len(sub),
+                "top_frames": tuple(f for f, _ in frames[:top]),
+                "top_targets": tuple(t for t, _ in targets[:top]),
+                "critical_share": float((sub["stance"] == "critical").mean()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share"])
+
+
+def frame_shares_by_year(ds: Dataset) -> pd.DataFrame:
+    """Share of each year's claims coded with each frame (long table: year, frame, claims, share)."""
+    c = claims_for(ds)
+    totals = c.groupby("year")["claim_id"].nunique()
+    e = _explode(c, "frames")
+    table = e.groupby(["year", "frames"])["claim_id"].nunique().rename("claims").reset_index()
+    table = table.rename(columns={"frames": "frame"})
+    table["share"] = table["claims"] / table["year"].map(totals)
+    return table.sort_values(["year", "frame"]).reset_index(drop=True)
+
+
+def edition_changes(ds: Dataset, year: int) -> dict:
+    """What changed between the previous held edition and ``year``.
+
+    Returns a dict with ``previous`` (year or None), ``metrics`` (DataFrame: metric, before, after,
+    change), ``frames_new`` / ``frames_dropped`` / ``frames_common`` (tuples of frame ids),
+    ``speakers_returning`` (English names), and claim counts ``claims_before`` / ``claims_after``.
+    """
+    previous = previous_edition_year(ds, year)
+    result = {"previous": previous, "metrics": pd.DataFrame(columns=["metric", "before", "after", "change"]),
+              "frames_new": (), "frames_dropped": (), "frames_common": (), "speakers_returning": (),
+              "claims_before": 0, "claims_after": len(claims_for(ds, year))}
+    if previous is None:
+        return result
+    now, before = headline_figures(ds, year), headline_figures(ds, previous)
+    merged = before[["metric", "value"]].merge(now[["metric", "value"]], on="metric", how="outer",
+                                               suffixes=("_before", "_after"))
+    merged = merged.rename(columns={"value_before": "before", "value_after": "after"})
+    merged["change"] = merged["after"] - merged["before"]
+    order = {m: i for i, m in enumerate(ds.figures["metric"].drop_duplicates())}
+    merged = merged.sort_values("metric", key=lambda s: s.map(order)).reset_index(drop=True)
+    frames_now = set(_explode(claims_for(ds, year), "frames")["frames"])
+    frames_before = set(_explode(claims_for(ds, previous), "frames")["frames"])
+    codebook = list(ds.frames["id"])
+    speakers_now = set(ds.statements.loc[ds.statements["year"] == year, "speaker_en"])
+    speakers_before = set(ds.statements.loc[ds.statements["year"] == previous, "speaker_en"])
+    result.update(
+        metrics=merged,
+        frames_new=tuple(f for f in codebook if f in frames_now - frames_before),
+        frames_dropped=tuple(f for f in codebook if f in frames_before - frames_now),
+        frames_common=tuple(f for f in codebook if f in frames_now & frames_before),
+        speakers_returning=tuple(sorted(speakers_now & speakers_before)),
+        claims_before=len(claims_for(ds, previous)),
+    )
+    return result
+
+
+def article_point_coverage(ds: Dataset) -> pd.DataFrame:
+    """For each article point: how many claims bear on it, and by which speakers."""
+    c = _explode(claims_for(ds), "article_points")
+    rows = []
+    for point in ds.article_points["id"]:
+        sub = c[c["article_points"] == point]
+        rows.append({"article_point": point, "claims": len(sub), "speakers": tuple(dict.fromkeys(sub["speaker_en"]))})
+    return pd.DataFrame(rows)
+
+
+def cited_sources(*frames: pd.DataFrame, column: str = "source_ids") -> tuple[str, ...]:
+    """Source ids cited by the rows of ``frames``, in first-seen order."""
+    ids: dict[str, None] = {}
+    for frame in frames:
+        for value in frame[column]:
+            for source_id in value:
+                ids.setdefault(source_id)
+    return tuple(ids)

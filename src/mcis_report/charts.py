@@ -1,0 +1,120 @@
+"""Charts (presentation layer): seaborn/matplotlib drawings of tidy DataFrames.
+
+Each function takes a DataFrame and keyword-only column names, draws on ``ax`` (a new figure if
+omitted) and returns the Axes. None of them calls ``show``/``savefig`` or changes global style: call
+:func:`set_theme` once. Labels arrive already translated, so the same functions serve every language.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")  # the report renders off-screen; must precede pyplot
+
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+import seaborn as sns  # noqa: E402
+
+PALETTE = {
+    "participated": "#2b6cb0",
+    "partial": "#7aa6d6",
+    "boycotted": "#c05621",
+    "not_invited": "#9b2c2c",
+    "not_applicable": "#a0aec0",
+}
+HEATMAP_CMAP = "Blues"
+
+
+def set_theme() -> None:
+    """The report's one style setting: seaborn's white-grid theme, deterministic SVG output."""
+    sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
+    matplotlib.rcParams.update(
+        {
+            "figure.dpi": 100,
+            "savefig.dpi": 100,
+            "svg.hashsalt": "mcis-report",  # stable element ids in SVG files
+            "figure.autolayout": False,
+        }
+    )
+
+
+def _axes(ax, size=(8, 4)):
+    if ax is None:
+        _, ax = plt.subplots(figsize=size, layout="constrained")
+    return ax
+
+
+def participation_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    low: str,
+    high: str,
+    hue: str,
+    hue_labels: dict[str, str],
+    xlabel: str,
+    ylabel: str,
+    ax=None,
+):
+    """Reported value per year with conflicting-report ranges, coloured by ``hue`` (Western participation).
+
+    Rows with a missing ``y`` (years without a conference or figure) leave a gap in the line.
+    """
+    ax = _axes(ax)
+    frame = data.sort_values(x)
+    ax.plot(frame[x], frame[y].astype("float"), color="#4a5568", linewidth=1, zorder=1)
+    present = frame.dropna(subset=[y])
+    for key, group in present.groupby(hue, sort=False):
+        colour = PALETTE.get(key, "#4a5568")
+        ax.vlines(group[x], group[low].astype(float), group[high].astype(float), color=colour, linewidth=3, alpha=0.5)
+        ax.scatter(group[x], group[y].astype(float), color=colour, s=60, zorder=3, label=hue_labels.get(key, key))
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.set_xticks(list(frame[x]))
+    ax.set_ylim(bottom=0)
+    ax.legend(loc="upper left", frameon=False, fontsize="small")
+    return ax
+
+
+def bar_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    y: str,
+    hue: str | None = None,
+    xlabel: str,
+    ylabel: str,
+    ax=None,
+):
+    """Horizontal bars of ``x`` (counts) per ``y`` category, optionally split by ``hue``."""
+    ax = _axes(ax, size=(8, max(2.5, 0.45 * data[y].nunique() + 1)))
+    sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, orient="h", palette="Set2" if hue else None,
+                color=None if hue else "#2b6cb0")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    if hue:
+        ax.legend(frameon=False, fontsize="small", title=None)
+    return ax
+
+
+def heatmap(
+    matrix: pd.DataFrame,
+    *,
+    xlabel: str,
+    ylabel: str,
+    fmt: str = "d",
+    ax=None,
+):
+    """Annotated heat map of a (rows × columns) matrix of counts or shares."""
+    height = max(2.5, 0.42 * len(matrix.index) + 1.6)
+    width = max(6.0, 0.55 * len(matrix.columns) + 3)
+    ax = _axes(ax, size=(width, height))
+    sns.heatmap(matrix, annot=True, fmt=fmt, cmap=HEATMAP_CMAP, cbar=False, linewidths=0.5, ax=ax,
+                annot_kws={"fontsize": "small"})
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.tick_params(axis="x", labelrotation=45)
+    for label in ax.get_xticklabels():
+        label.set_horizontalalignment("right")
+    return ax

@@ -1,0 +1,140 @@
+"""Narrative helpers (presentation layer): numbers, dates, lists and sentences in the report's language.
+
+Every value that comes from the data is HTML-escaped here; catalogue templates are ours and trusted.
+Already-built HTML travels as :class:`Html` so it is never escaped twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .i18n import text
+
+ORDINALS_EN = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
+               8: "eighth", 9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth"}
+
+
+class Html(str):
+    """A string that is already safe HTML."""
+
+    __slots__ = ()
+
+
+def esc(value: object) -> Html:
+    """HTML-escape a value from the data (``Html`` passes through unchanged)."""
+    if isinstance(value, Html):
+        return value
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return Html("")
+    return Html(html.escape(str(value), quote=True))
+
+
+#: Template fields that hold years: printed as they are, never with thousands separators.
+YEAR_FIELDS = frozenset({"year", "previous", "first", "last", "break_year"})
+
+
+def sentence(key: str, lang: str, count: int | None = None, **values: object) -> Html:
+    """Catalogue template ``key`` with every value escaped (counts formatted, years left as they are)."""
+    safe = {k: (fmt_int(v, lang) if isinstance(v, int) and not isinstance(v, bool) and k not in YEAR_FIELDS
+                else esc(v))
+            for k, v in values.items()}
+    if count is not None and "n" not in safe:
+        safe["n"] = fmt_int(count, lang)
+    return Html(text(key, lang, count=count, **safe))
+
+
+def fmt_int(n: int, lang: str) -> str:
+    """Whole number with thousands separators; Western digits in every language (see README)."""
+    return f"{int(n):,}"
+
+
+def fmt_percent(share: float, lang: str) -> str:
+    return f"{round(100 * share):d}%"
+
+
+def count_phrase(n: int, noun: str, lang: str) -> Html:
+    """``n`` with its noun agreeing in number, e.g. ``76 countries`` / ``1 country``."""
+    word = text(f"nouns.{noun}", lang, count=int(n))
+    return Html(f"{fmt_int(n, lang)} {word}")
+
+
+def qualified(value: int, qualifier: str, lang: str) -> Html:
+    """``800`` / ``about 800`` / ``more than 800``."""
+    return Html(text(f"qualifier.{qualifier}", lang, value=fmt_int(value, lang)))
+
+
+def qualified_count(value: int, qualifier: str, noun: str, lang: str) -> Html:
+    """``more than 800 delegates``: a qualified number with its noun."""
+    word = text(f"nouns.{noun}", lang, count=int(value))
+    return Html(f"{qualified(value, qualifier, lang)} {word}")
+
+
+def fmt_list(items: Iterable[object], lang: str) -> Html:
+    """Join escaped items: ``a``, ``a and b``, ``a, b, and c``."""
+    parts = [esc(i) for i in items]
+    if not parts:
+        return Html(text("list.none", lang))
+    if len(parts) == 1:
+        return parts[0]
+    if len(parts) == 2:
+        return Html(text("list.pair", lang, a=parts[0], b=parts[1]))
+    sep, last = text("list.separator", lang), text("list.last", lang)
+    return Html(sep.join(parts[:-1]) + last + parts[-1])
+
+
+def fmt_date(day: dt.date | pd.Timestamp, lang: str) -> str:
+    months = text_list("date.months", lang)
+    return text("date.day", lang, day=day.day, month=months[day.month - 1], year=day.year)
+
+
+def fmt_date_range(start, end, lang: str) -> str:
+    """``15 August 2023``, ``23–24 May 2013`` or ``30 April – 2 May 2019``."""
+    if start is None or pd.isna(start):
+        return ""
+    if end is None or pd.isna(end) or end == start:
+        return fmt_date(start, lang)
+    if (start.year, start.month) == (end.year, end.month):
+        months = text_list("date.months", lang)
+        return text("date.same_month", lang, day1=start.day, day2=end.day,
+                    month=months[start.month - 1], year=start.year)
+    return text("date.range", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
+
+
+def text_list(key: str, lang: str) -> list[str]:
+    from .i18n import catalogue
+
+    return list(catalogue(lang)[key])
+
+
+def ordinal(n: int, lang: str) -> str:
+    if lang == "en":
+        return ORDINALS_EN.get(int(n), f"{int(n)}th")
+    return fmt_int(n, lang)
+
+
+class Citations:
+    """Numbers sources in order of first citation and renders footnote marks that link to the list."""
+
+    def __init__(self) -> None:
+        self.order: dict[str, int] = {}
+
+    def mark(self, source_ids: Iterable[str]) -> Html:
+        """Superscript links like ``[3, 4]`` for ``source_ids``, numbering new ones."""
+        numbers = []
+        for source_id in source_ids:
+            if source_id not in self.order:
+                self.order[source_id] = len(self.order) + 1
+            numbers.append(self.order[source_id])
+        if not numbers:
+            return Html("")
+        links = ",".join(
+            f'<a href="#src-{n}" class="cite">{n}</a>' for n in sorted(dict.fromkeys(numbers))
+        )
+        return Html(f"<sup>[{links}]</sup>")
+
+    def numbered(self) -> list[tuple[int, str]]:
+        return sorted(((n, s) for s, n in self.order.items()))

@@ -1,0 +1,302 @@
+"""Table specifications: the columns of every data file, their types and rules (data layer).
+
+One declarative description serves the validator, the loader's type conversion and the data
+dictionary test, so a column's rules are written down exactly once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column kinds understood by the validator.
+#   text    free text                       id      unique key matching `pattern`
+#   int     whole number                    bool    true/false
+#   date    YYYY-MM-DD                      pdate   YYYY-MM-DD, YYYY-MM or YYYY (publication dates)
+#   enum    one of `choices`                list    ";"-separated items, each in `ref` (or `choices`)
+#   alpha3  ISO 3166-1 alpha-3 code known to pycountry
+# Any column may also name a `ref` ("table.column" or "codebook.<section>"): its value (or each item
+# of a list) must exist there.
+#   lang    ISO 639-1 language code         url     http(s) address
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    kind: str = "text"
+    required: bool = True
+    pattern: str | None = None
+    choices: tuple[str, ...] = ()
+    ref: str | None = None  # "table.column" or "codebook.<section>"
+    min_value: int | None = None
+    max_value: int | None = None
+    min_items: int = 0
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    file: str
+    columns: tuple[Column, ...]
+    key: str | None = None
+    description: str = ""
+    cites_sources: bool = True
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+
+def _sources() -> Column:
+    return Column(
+        "source_ids",
+        "list",
+        ref="sources.source_id",
+        min_items=1,
+        description="Sources for the row, ';'-separated ids from sources.csv",
+    )
+
+
+LANGUAGE_CODES_NOTE = "ISO 639-1 code known to pycountry"
+
+SOURCES = Table(
+    "sources",
+    "sources.csv",
+    (
+        Column("source_id", "id", pattern=r"^S\d{3}$", description="Source id, S + three digits"),
+        Column("title", description="Short descriptive title"),
+        Column("publisher", description="Publishing organisation or outlet"),
+        Column("url", "url", description="Address of the page"),
+        Column("date", "pdate", required=False, description="Publication date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        Column("language", "lang", description=LANGUAGE_CODES_NOTE),
+        Column(
+            "kind",
+            "enum",
+            choices=("official", "wire", "news", "analysis", "blog"),
+            description="Type of source",
+        ),
+        Column(
+            "reliability",
+            "enum",
+            choices=("confirmed", "unverified"),
+            description="unverified = single weak source (blog, aggregator, repost) or year unclear",
+        ),
+        Column("note", required=False, description="Free note"),
+    ),
+    key="source_id",
+    description="Every source cited by any other table.",
+    cites_sources=False,
+)
+
+WESTERN_PARTICIPATION = ("participated", "partial", "boycotted", "not_invited", "not_applicable")
+
+EDITIONS = Table(
+    "editions",
+    "editions.csv",
+    (
+        Column("year", "int", min_value=2000, max_value=2100, description="Calendar year; one row per year of the series"),
+        Column("number", "int", required=False, min_value=1, max_value=99,
+               description="Edition number (I = 1); empty for a year with no conference"),
+        Column("status", "enum", choices=("held", "not_held"), description="Whether the conference took place"),
+        Column("start_date", "date", required=False, description="First day (YYYY-MM-DD)"),
+        Column("end_date", "date", required=False, description="Last day (YYYY-MM-DD)"),
+        Column("venue_en", required=False, description="Venue, English"),
+        Column("venue_ar", required=False, description="Venue, Arabic"),
+        Column("theme_en", required=False, description="Central theme or official title, English (our wording)"),
+        Column("theme_ar", required=False, description="Central theme, Arabic"),
+        Column("topics_en", "list", required=False, description="Main topics, ';'-separated, English"),
+        Column("topics_ar", "list", required=False, description="Main topics, same order, Arabic"),
+        Column("western_participation", "enum", choices=WESTERN_PARTICIPATION,
+               description="Participation of Western/NATO governments"),
+        Column("western_evidence_en", required=False, description="What the evidence says, English"),
+        Column("western_evidence_ar", required=False, description="What the evidence says, Arabic"),
+        Column("dates_note_en", required=False, description="Conflicting dates reported, English"),
+        Column("dates_note_ar", required=False, description="Conflicting dates reported, Arabic"),
+        _sources(),
+    ),
+    key="year",
+    description="One row per year of the series, including years with no conference.",
+)
+
+METRICS = (
+    "delegates",
+    "countries",
+    "organisations",
+    "defence_ministers",
+    "deputy_ministers_chiefs",
+    "countries_invited",
+)
+
+FIGURES = Table(
+    "figures",
+    "figures.csv",
+    (
+        Column("year", "int", ref="editions.year", description="Edition year"),
+        Column("metric", "enum", choices=METRICS, description="What is counted"),
+        Column("value", "int", min_value=0, description="Reported value"),
+        Column("qualifier", "enum", choices=("exact", "approx", "more_than"),
+               description="exact, approx (about) or more_than ('800+')"),
+        Column("timing", "enum", choices=("pre_event", "at_event", "post_event", "retrospective"),
+               description="When the figure was reported"),
+        Column("used", "bool", description="true for the one value per (year, metric) the report uses"),
+        Column("note_en", required=False, description="Note, English"),
+        Column("note_ar", required=False, description="Note, Arabic"),
+        _sources(),
+    ),
+    description="Every reported headline figure, conflicting ones included.",
+)
+
+RANKS = (
+    "head_of_state",
+    "head_of_government",
+    "minister",
+    "deputy_minister",
+    "chief_of_staff",
+    "deputy_chief_of_staff",
+    "service_chief",
+    "senior_official",
+    "expert",
+    "other",
+)
+ATTENDANCE = ("in_person", "remote", "written", "invited_only")
+
+DELEGATIONS = Table(
+    "delegations",
+    "delegations.csv",
+    (
+        Column("delegation_id", "id", pattern=r"^D\d{3}$", description="Delegation id, D + three digits"),
+        Column("year", "int", ref="editions.year", description="Edition year"),
+        Column("country", "alpha3", required=False, ref="countries.alpha3",
+               description="ISO 3166-1 alpha-3 code (empty for an organisation)"),
+        Column("organisation", "text", required=False, ref="codebook.organisations",
+               description="Organisation id from codebook.yaml (empty for a country)"),
+        Column("head_en", required=False, description="Head of delegation, English"),
+        Column("head_ar", required=False, description="Head of delegation, Arabic"),
+        Column("role_en", required=False, description="Head's role at the time, English"),
+        Column("role_ar", required=False, description="Head's role at the time, Arabic"),
+        Column("rank", "enum", choices=RANKS, description="Rank category of the head"),
+        Column("attendance", "enum", choices=ATTENDANCE,
+               description="in_person, remote, written, or invited_only (attendance not confirmed)"),
+        Column("note_en", required=False, description="Note, English"),
+        _sources(),
+    ),
+    key="delegation_id",
+    description="Delegations named by a source, with their heads.",
+    extra={"one_of": ("country", "organisation")},
+)
+
+FORMS = ("speech", "video_address", "written_greeting", "interview", "post_event_remarks")
+
+STATEMENTS = Table(
+    "statements",
+    "statements.csv",
+    (
+        Column("statement_id", "id", pattern=r"^ST\d{3}$", description="Statement id, ST + three digits"),
+        Column("year", "int", ref="editions.year", description="Edition year"),
+        Column("date", "date", required=False, description="Date given (YYYY-MM-DD), inside the edition's year"),
+        Column("speaker_en", description="Speaker, English"),
+        Column("speaker_ar", description="Speaker, Arabic"),
+        Column("country", "alpha3", required=False, ref="countries.alpha3", description="Speaker's country"),
+        Column("organisation", "text", required=False, ref="codebook.organisations",
+               description="Speaker's organisation"),
+        Column("role_en", description="Role at the time, English"),
+        Column("role_ar", description="Role at the time, Arabic"),
+        Column("form", "enum", choices=FORMS, description="Form of the statement"),
+        Column("delegation_id", "text", required=False, ref="delegations.delegation_id",
+               description="Delegation the speaker belonged to"),
+        Column("session_en", required=False, description="Session, English"),
+        Column("session_ar", required=False, description="Session, Arabic"),
+        _sources(),
+    ),
+    key="statement_id",
+    description="Speeches, addresses, greetings and interviews at an edition.",
+    extra={"one_of": ("country", "organisation")},
+)
+
+CLAIMS = Table(
+    "claims",
+    "claims.csv",
+    (
+        Column("claim_id", "id", pattern=r"^C\d{3}$", description="Claim id, C + three digits"),
+        Column("statement_id", "text", ref="statements.statement_id", description="Statement coded"),
+        Column("frames", "list", ref="codebook.frames", min_items=1, description="Frame ids, ';'-separated"),
+        Column("targets", "list", required=False, ref="codebook.targets",
+               description="Actors blamed or warned against, ';'-separated"),
+        Column("regions", "list", ref="codebook.claim_regions", min_items=1,
+               description="Regions referred to, ';'-separated"),
+        Column("stance", "enum", choices=("critical", "supportive", "neutral"),
+               description="critical, supportive or neutral"),
+        Column("article_points", "list", required=False, ref="codebook.article_points",
+               description="Points of the original article the claim bears on"),
+        Column("paraphrase_en", description="Our paraphrase, English"),
+        Column("paraphrase_ar", description="Our paraphrase, Arabic"),
+        _sources(),
+    ),
+    key="claim_id",
+    description="Coded content of statements.",
+)
+
+ARTICLE_CHECKS = Table(
+    "article_checks",
+    "article_checks.csv",
+    (
+        Column("check_id", "id", pattern=r"^K\d{2}$", description="Check id, K + two digits"),
+        Column("article_point", "text", required=False, ref="codebook.article_points",
+               description="Article point concerned"),
+        Column("article_says_en", description="What the article states, our paraphrase, English"),
+        Column("article_says_ar", description="Same, Arabic"),
+        Column("verdict", "enum", choices=("supported", "partly_supported", "contradicted", "unverified"),
+               description="What the sources show"),
+        Column("finding_en", description="Finding, English"),
+        Column("finding_ar", description="Finding, Arabic"),
+        _sources(),
+    ),
+    key="check_id",
+    description="The original article's statements checked against the sources.",
+)
+
+COUNTRIES = Table(
+    "countries",
+    "countries.csv",
+    (
+        Column("alpha3", "alpha3", description="ISO 3166-1 alpha-3 code (English name from pycountry)"),
+        Column("name_ar", description="Usual Arabic name"),
+        Column("region", "text", ref="codebook.world_regions", description="World region id"),
+        _sources(),
+    ),
+    key="alpha3",
+    description="Countries referred to anywhere in the data.",
+)
+
+MEMBERSHIPS = Table(
+    "memberships",
+    "memberships.csv",
+    (
+        Column("alpha3", "alpha3", ref="countries.alpha3", description="Member country"),
+        Column("organisation", "text", ref="codebook.blocs", description="NATO, EU, SCO, BRICS, CSTO or CIS"),
+        Column("joined", "int", min_value=1945, max_value=2100, description="Year of joining"),
+        Column("left", "int", required=False, min_value=1945, max_value=2100, description="Year of leaving"),
+        Column("note_en", required=False, description="Note, English"),
+        _sources(),
+    ),
+    description="Bloc memberships with the years that matter.",
+)
+
+# Order matters: a table may only reference tables listed before it (sources first).
+TABLES: tuple[Table, ...] = (
+    SOURCES,
+    EDITIONS,
+    FIGURES,
+    COUNTRIES,
+    MEMBERSHIPS,
+    DELEGATIONS,
+    STATEMENTS,
+    CLAIMS,
+    ARTICLE_CHECKS,
+)
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+CODEBOOK_FILE = "codebook.yaml"
+CODEBOOK_SECTIONS = ("frames", "targets", "claim_regions", "world_regions", "organisations", "article_points")
+LEXICON_LANGUAGES = ("en", "ar", "ru")

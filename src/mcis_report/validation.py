@@ -1,0 +1,424 @@
+"""Validation of the whole dataset (data layer): pandera schemas per table plus cross-table rules.
+
+All problems are collected (pandera's lazy mode), translated into ``FILE:ROW:COLUMN: message`` lines
+with editor line numbers, and returned together; nothing stops at the first error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from functools import cache
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.errors import SchemaErrors
+
+from .loading import Problem
+from .tables import CODEBOOK_FILE, CODEBOOK_SECTIONS, LEXICON_LANGUAGES, Column, Table
+
+LIST_SEPARATOR = ";"
+_URL = re.compile(r"^https?://\S+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PDATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+_TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+
+
+def split_list(value: object) -> list[str]:
+    """Split a ``;``-separated cell into stripped, non-empty items."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return []
+    return [item.strip() for item in str(value).split(LIST_SEPARATOR) if item.strip()]
+
+
+@cache
+def _alpha3_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(c.alpha_3 for c in pycountry.countries)
+
+
+@cache
+def _language_codes() -> frozenset[str]:
+    import pycountry
+
+    return frozenset(lang.alpha_2 for lang in pycountry.languages if hasattr(lang, "alpha_2"))
+
+
+def _is_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_pdate(value: str) -> bool:
+    if not _PDATE.match(value):
+        return False
+    year, month, day = (value.split("-") + [None, None])[:3]
+    try:
+        dt.date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return False
+    return True
+
+
+# --- per-column checks ---------------------------------------------------------------------------
+# Each check carries a message template; ``{value}`` is filled with the offending cell.
+
+
+def _element_check(fn, message: str) -> pa.Check:
+    return pa.Check(lambda v: fn(v), element_wise=True, error=message, ignore_na=True)
+
+
+def _column_checks(column: Column, lookups: dict[str, frozenset[str]]) -> list[pa.Check]:
+    checks: list[pa.Check] = []
+    kind = column.kind
+    if column.pattern:
+        checks.append(_element_check(lambda v, p=re.compile(column.pattern): bool(p.match(str(v))),
+                                     f"{{value!r}} does not match the id pattern {column.pattern}"))
+    if kind == "date":
+        checks.append(_element_check(lambda v: _is_date(str(v)), "expected a date YYYY-MM-DD, got {value!r}"))
+    elif kind == "pdate":
+        checks.append(_element_check(lambda v: _is_pdate(str(v)),
+                                     "expected a date YYYY-MM-DD, YYYY-MM or YYYY, got {value!r}"))
+    elif kind == "url":
+        checks.append(_element_check(lambda v: bool(_URL.match(str(v))),
+                                     "expected an http(s) address, got {value!r}"))
+    elif kind == "lang":
+        checks.append(_element_check(lambda v: str(v) in _language_codes(),
+                                     "unknown ISO 639-1 language code {value!r}"))
+    elif kind == "alpha3":
+        checks.append(_element_check(lambda v: str(v) in _alpha3_codes(),
+                                     "unknown ISO 3166-1 alpha-3 country code {value!r}"))
+    elif kind == "bool":
+        checks.append(_element_check(lambda v: str(v).lower() in _TRUE | _FALSE,
+                                     "expected true or false, got {value!r}"))
+    elif kind == "enum":
+        allowed = ", ".join(column.choices)
+        checks.append(_element_check(lambda v, c=frozenset(column.choices): str(v) in c,
+                                     f"{{value!r}} is not allowed (allowed: {allowed})"))
+    if kind == "int":
+        if column.min_value is not None:
+            checks.append(_element_check(lambda v, m=column.min_value: v >= m,
+                                         f"{{value}} is below the minimum {column.min_value}"))
+        if column.max_value is not None:
+            checks.append(_element_check(lambda v, m=column.max_value: v <= m,
+                                         f"{{value}} is above the maximum {column.max_value}"))
+    if kind == "list":
+        if column.min_items:
+            checks.append(_element_check(lambda v, n=column.min_items: len(split_list(v)) >= n,
+                                         f"needs at least {column.min_items} item(s), got {{value!r}}"))
+        for item_check in _item_checks(column, lookups):
+            checks.append(item_check)
+    elif column.ref in lookups:  # a table that could not be read is reported once, not per reference
+        valid = lookups[column.ref]
+        checks.append(_element_check(lambda v, s=valid: str(v) in s,
+                                     f"{{value!r}} not found in {_ref_label(column.ref)}"))
+    return checks
+
+
+def _item_checks(column: Column, lookups: dict[str, frozenset[str]]) -> list[pa.Check]:
+    if column.ref in lookups:
+        valid = lookups[column.ref]
+        return [_element_check(lambda v, s=valid: all(i in s for i in split_list(v)),
+                               f"{{bad}} not found in {_ref_label(column.ref)}")]
+    return []
+
+
+def _ref_label(ref: str) -> str:
+    table, _, column = ref.partition(".")
+    if table == "codebook":
+        return f"{CODEBOOK_FILE} {column}"
+    return f"{table}.csv {column}"
+
+
+def _dtype(column: Column):
+    return "Int64" if column.kind == "int" else object
+
+
+def build_schema(table: Table, lookups: dict[str, frozenset[str]]) -> pa.DataFrameSchema:
+    """The pandera schema of ``table``; ``lookups`` gives the valid values of every ``ref``."""
+    columns = {
+        c.name: pa.Column(
+            _dtype(c),
+            checks=_column_checks(c, lookups),
+            nullable=not c.required,
+            unique=(c.name == table.key or c.kind == "id"),
+            report_duplicates="all",
+        )
+        for c in table.columns
+    }
+    return pa.DataFrameSchema(columns, strict=True, name=table.name)
+
+
+def _message(column: Column | None, check: str, value: object) -> str:
+    """Turn one pandera failure case into a sentence a data editor understands."""
+    if check == "not_nullable":
+        return "required value is missing"
+    if hasattr(value, "item"):  # numpy scalar -> plain Python value for a readable repr
+        value = value.item()
+    if check == "field_uniqueness":
+        return f"duplicate value {value!r}: must be unique"
+    if column is not None and "{bad}" in check:
+        return check.replace("{bad}", _bad_items(column, value))
+    # Plain replacement, not str.format: messages may contain regex braces such as \d{3}.
+    return check.replace("{value!r}", repr(value)).replace("{value}", str(value))
+
+
+_ITEM_LOOKUPS: dict[str, frozenset[str]] = {}
+
+
+def _bad_items(column: Column, value: object) -> str:
+    valid = _ITEM_LOOKUPS.get(column.ref or "", frozenset())
+    bad = [i for i in split_list(value) if i not in valid]
+    return ", ".join(repr(b) for b in bad) or repr(value)
+
+
+def validate_table(
+    table: Table, frame: pd.DataFrame, lookups: dict[str, frozenset[str]]
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Validate one raw table. Returns the typed frame (bad cells left as they were) and problems."""
+    _ITEM_LOOKUPS.update(lookups)
+    frame = frame.replace("", pd.NA)
+    problems: list[Problem] = []
+    frame = _to_whole_numbers(table, frame, problems)
+    flagged = {(p.row, p.column) for p in problems}
+    schema = build_schema(table, lookups)
+    by_name = {c.name: c for c in table.columns}
+    try:
+        typed = schema.validate(frame, lazy=True)
+    except SchemaErrors as errors:
+        cases = errors.failure_cases
+        for case in cases.itertuples(index=False):
+            column = case.column if isinstance(case.column, str) else None
+            line = None if pd.isna(case.index) else int(case.index)
+            if (line, column) in flagged:
+                continue  # already reported as "not a whole number"
+            problems.append(
+                Problem(table.file, line, column, _message(by_name.get(column), str(case.check), case.failure_case))
+            )
+        typed = frame
+    problems.extend(_one_of(table, typed))
+    return typed, problems
+
+
+def _to_whole_numbers(table: Table, frame: pd.DataFrame, problems: list[Problem]) -> pd.DataFrame:
+    """Convert whole-number columns to ``Int64``; a cell that is not a number becomes a problem."""
+    frame = frame.copy()
+    for column in table.columns:
+        if column.kind != "int":
+            continue
+        values = []
+        for line, value in frame[column.name].items():
+            if pd.isna(value):
+                values.append(pd.NA)
+            elif re.fullmatch(r"[+-]?\d{1,15}", str(value)):  # 15 digits: far beyond any count, safe in Int64
+                values.append(int(value))
+            else:
+                problems.append(Problem(table.file, int(line), column.name, f"expected a whole number, got {value!r}"))
+                values.append(pd.NA)
+        frame[column.name] = pd.array(values, dtype="Int64")
+    return frame
+
+
+def _one_of(table: Table, frame: pd.DataFrame) -> list[Problem]:
+    pair = table.extra.get("one_of")
+    if not pair:
+        return []
+    first, second = pair
+    problems = []
+    for line, a, b in zip(frame.index, frame[first], frame[second], strict=True):
+        if pd.isna(a) == pd.isna(b):
+            which = "both are set" if not pd.isna(a) else "neither is set"
+            problems.append(Problem(table.file, int(line), first, f"set exactly one of {first} and {second}; {which}"))
+    return problems
+
+
+# --- codebook --------------------------------------------------------------------------------------
+
+
+def validate_codebook(codebook: dict) -> list[Problem]:
+    """Check the codebook's sections, ids, labels, definitions and lexicons."""
+    file = CODEBOOK_FILE
+    problems: list[Problem] = []
+    for section in CODEBOOK_SECTIONS:
+        entries = codebook.get(section)
+        if not isinstance(entries, list) or not entries:
+            problems.append(Problem(file, None, section, "missing or empty section (expected a list of entries)"))
+            continue
+        seen: set[str] = set()
+        for entry in entries:
+            if not isinstance(entry, dict):
+                problems.append(Problem(file, None, section, f"entry {entry!r} is not a mapping"))
+                continue
+            line = entry.get("__line__")
+            entry_id = entry.get("id")
+            if not isinstance(entry_id, str) or not entry_id.strip():
+                problems.append(Problem(file, line, f"{section}.id", "missing id"))
+                continue
+            if entry_id in seen:
+                problems.append(Problem(file, line, f"{section}.id", f"duplicate id {entry_id!r}"))
+            seen.add(entry_id)
+            required = ["label_en", "label_ar"]
+            if section == "frames":
+                required += ["definition_en", "definition_ar"]
+            for key in required:
+                if not isinstance(entry.get(key), str) or not entry[key].strip():
+                    problems.append(Problem(file, line, f"{section}.{key}", f"{entry_id}: missing {key}"))
+            if section == "frames":
+                problems.extend(_lexicon_problems(entry, line))
+            if section == "organisations" and not isinstance(entry.get("bloc"), bool):
+                problems.append(Problem(file, line, "organisations.bloc", f"{entry_id}: bloc must be true or false"))
+    return problems
+
+
+def _lexicon_problems(entry: dict, line: int | None) -> list[Problem]:
+    lexicon = entry.get("lexicon")
+    frame_id = entry.get("id")
+    if not isinstance(lexicon, dict):
+        return [Problem(CODEBOOK_FILE, line, "frames.lexicon", f"{frame_id}: missing lexicon")]
+    problems = []
+    for lang in LEXICON_LANGUAGES:
+        terms = lexicon.get(lang)
+        if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
+            problems.append(
+                Problem(CODEBOOK_FILE, line, f"frames.lexicon.{lang}", f"{frame_id}: needs a non-empty list of terms")
+            )
+    return problems
+
+
+def codebook_lookups(codebook: dict) -> dict[str, frozenset[str]]:
+    lookups = {}
+    for section in CODEBOOK_SECTIONS:
+        entries = codebook.get(section) or []
+        lookups[f"codebook.{section}"] = frozenset(
+            e["id"] for e in entries if isinstance(e, dict) and isinstance(e.get("id"), str)
+        )
+    lookups["codebook.blocs"] = frozenset(
+        e["id"] for e in codebook.get("organisations") or [] if isinstance(e, dict) and e.get("bloc") is True
+    )
+    return lookups
+
+
+# --- cross-table rules ------------------------------------------------------------------------------
+
+
+def cross_table_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
+    """Rules that need more than one column or table."""
+    problems: list[Problem] = []
+    editions = frames.get("editions")
+    if editions is not None:
+        problems += _edition_rules(editions)
+        years = {int(y): line for line, y in editions["year"].dropna().items()}
+        problems += _dates_in_year(frames.get("statements"), "statements.csv", years)
+    if frames.get("figures") is not None:
+        problems += _one_used_per_metric(frames["figures"])
+    if frames.get("statements") is not None and frames.get("delegations") is not None:
+        problems += _statement_delegation_year(frames["statements"], frames["delegations"])
+    if frames.get("memberships") is not None:
+        problems += _membership_years(frames["memberships"])
+    return problems
+
+
+def _edition_rules(editions: pd.DataFrame) -> list[Problem]:
+    file = "editions.csv"
+    problems = []
+    held = editions[editions["status"] == "held"].dropna(subset=["year"]).sort_values("year")
+    for expected, (line, row) in enumerate(held.iterrows(), start=1):
+        number = row["number"]
+        if pd.isna(number):
+            problems.append(Problem(file, int(line), "number", "a held edition needs its number"))
+        elif int(number) != expected:
+            problems.append(Problem(
+                file, int(line), "number",
+                f"edition number {int(number)} does not match its year {int(row['year'])}: "
+                f"it is held edition {expected} in year order",
+            ))
+    for line, row in editions.iterrows():
+        year = row["year"]
+        status = None if pd.isna(row["status"]) else str(row["status"])
+        if status == "not_held" and not pd.isna(row["number"]):
+            problems.append(Problem(file, int(line), "number", "a year with no conference has no edition number"))
+        if status == "held" and pd.isna(row["start_date"]):
+            problems.append(Problem(file, int(line), "start_date", "a held edition needs its start date"))
+        for column in ("start_date", "end_date"):
+            value = row[column]
+            if pd.isna(value) or pd.isna(year) or not _is_date(str(value)):
+                continue
+            if int(str(value)[:4]) != int(year):
+                problems.append(Problem(file, int(line), column, f"{value} is not in the edition's year {int(year)}"))
+        start, end = row["start_date"], row["end_date"]
+        if not pd.isna(start) and not pd.isna(end) and _is_date(str(start)) and _is_date(str(end)) and end < start:
+            problems.append(Problem(file, int(line), "end_date", f"end date {end} is before start date {start}"))
+        topics_en, topics_ar = split_list(row["topics_en"]), split_list(row["topics_ar"])
+        if len(topics_en) != len(topics_ar):
+            problems.append(Problem(
+                file, int(line), "topics_ar",
+                f"{len(topics_ar)} Arabic topics for {len(topics_en)} English ones: keep the lists parallel",
+            ))
+    return problems
+
+
+def _dates_in_year(frame: pd.DataFrame | None, file: str, years: dict[int, int]) -> list[Problem]:
+    if frame is None:
+        return []
+    problems = []
+    for line, row in frame.iterrows():
+        value, year = row.get("date"), row.get("year")
+        if pd.isna(value) or pd.isna(year) or not _is_date(str(value)):
+            continue
+        # Post-event remarks may come weeks later, but still within the edition's year.
+        if int(str(value)[:4]) != int(year):
+            problems.append(Problem(file, int(line), "date", f"{value} is not in the edition's year {int(year)}"))
+    return problems
+
+
+def _one_used_per_metric(figures: pd.DataFrame) -> list[Problem]:
+    problems = []
+    used = figures["used"].astype(str).str.lower().isin(_TRUE)
+    for (year, metric), group in figures.groupby(["year", "metric"], dropna=True):
+        count = int(used.loc[group.index].sum())
+        if count != 1:
+            line = int(group.index[0])
+            problems.append(Problem(
+                "figures.csv", line, "used",
+                f"{metric} for {int(year)}: {count} rows marked used=true; mark exactly one",
+            ))
+    return problems
+
+
+def _statement_delegation_year(statements: pd.DataFrame, delegations: pd.DataFrame) -> list[Problem]:
+    year_of = dict(zip(delegations["delegation_id"], delegations["year"], strict=True))
+    problems = []
+    for line, row in statements.dropna(subset=["delegation_id"]).iterrows():
+        year = year_of.get(row["delegation_id"])
+        if year is not None and not pd.isna(year) and not pd.isna(row["year"]) and int(year) != int(row["year"]):
+            problems.append(Problem(
+                "statements.csv", int(line), "delegation_id",
+                f"delegation {row['delegation_id']} is from {int(year)}, the statement from {int(row['year'])}",
+            ))
+    return problems
+
+
+def _membership_years(memberships: pd.DataFrame) -> list[Problem]:
+    problems = []
+    for line, row in memberships.iterrows():
+        if not pd.isna(row["left"]) and not pd.isna(row["joined"]) and row["left"] < row["joined"]:
+            problems.append(Problem("memberships.csv", int(line), "left",
+                                    f"left in {row['left']}, before joining in {row['joined']}"))
+    return problems
+
+
+def key_values(frame: pd.DataFrame | None, column: str) -> frozenset[str]:
+    if frame is None:
+        return frozenset()
+    return frozenset(str(v) for v in frame[column].dropna())
+
+
+def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    return sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))

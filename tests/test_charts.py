@@ -1,0 +1,67 @@
+"""Charts: assert on matplotlib artists (labels, counts, colours), never on pixels."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import pandas as pd
+import pytest
+
+from mcis_report import charts
+
+
+@pytest.fixture(autouse=True)
+def _close_figures():
+    charts.set_theme()
+    yield
+    plt.close("all")
+
+
+def test_participation_chart_points_ranges_and_gap():
+    data = pd.DataFrame({
+        "year": [2019, 2020, 2021],
+        "value": pd.array([100, None, 107], dtype="Int64"),
+        "low": pd.array([100, None, 100], dtype="Int64"),
+        "high": pd.array([111, None, 107], dtype="Int64"),
+        "western_participation": ["boycotted", "not_applicable", "not_invited"],
+    })
+    ax = charts.participation_chart(data, x="year", y="value", low="low", high="high", hue="western_participation",
+                                    hue_labels={"boycotted": "stayed away", "not_invited": "not invited"},
+                                    xlabel="Year", ylabel="countries")
+    assert ax.get_xlabel() == "Year" and ax.get_ylabel() == "countries"
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert legend == ["stayed away", "not invited"]  # the year with no value gets no legend entry
+    from matplotlib.collections import PathCollection
+
+    points = sum(len(c.get_offsets()) for c in ax.collections if isinstance(c, PathCollection))
+    assert points == 2
+    assert [int(t) for t in ax.get_xticks()] == [2019, 2020, 2021]
+
+
+def test_bar_chart_draws_one_bar_per_category():
+    data = pd.DataFrame({"region": ["Africa", "Asia", "Europe"], "n": [3, 5, 1]})
+    ax = charts.bar_chart(data, x="n", y="region", xlabel="Delegations", ylabel="Region")
+    widths = sorted(p.get_width() for p in ax.patches)
+    assert widths == [1, 3, 5]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Africa", "Asia", "Europe"]
+
+
+def test_heatmap_annotates_every_cell_with_its_count():
+    matrix = pd.DataFrame([[1, 0], [2, 3]], index=["Putin", "Li"], columns=["Multipolar order", "Taiwan"])
+    ax = charts.heatmap(matrix, xlabel="Frame", ylabel="Speaker")
+    assert sorted(t.get_text() for t in ax.texts) == ["0", "1", "2", "3"]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Putin", "Li"]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["Multipolar order", "Taiwan"]
+    assert ax.get_xlabel() == "Frame"
+
+
+def test_chart_functions_do_not_change_global_style():
+    charts.set_theme()
+    before = dict(plt.rcParams)
+    charts.heatmap(pd.DataFrame([[1]], index=["a"], columns=["b"]), xlabel="x", ylabel="y")
+    assert dict(plt.rcParams) == before
+
+
+def test_draws_on_given_axes():
+    fig, ax = plt.subplots()
+    out = charts.bar_chart(pd.DataFrame({"c": ["a"], "n": [1]}), x="n", y="c", xlabel="n", ylabel="c", ax=ax)
+    assert out is ax

@@ -1,0 +1,105 @@
+"""Sentence helpers: escaping, numbers, plurals, lists, dates, citations, catalogue."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from mcis_report import i18n
+from mcis_report.narrative import (
+    Citations,
+    Html,
+    count_phrase,
+    esc,
+    fmt_date_range,
+    fmt_int,
+    fmt_list,
+    ordinal,
+    qualified,
+    qualified_count,
+    sentence,
+)
+
+
+def test_escape_hostile_strings():
+    assert esc("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
+    assert esc('<img src=x onerror="a()">') == "&lt;img src=x onerror=&quot;a()&quot;&gt;"
+    assert esc(Html("<b>kept</b>")) == "<b>kept</b>"
+    assert esc(None) == ""
+
+
+def test_sentence_escapes_values_but_not_template():
+    out = sentence("chapter.glance.theme", "en", theme="<script>x</script>")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+
+
+def test_sentence_formats_counts_not_years():
+    out = sentence("chapter.messaging.stance", "en", critical=1200, total=1500, supportive=3)
+    assert "1,200 of 1,500" in out
+    out = sentence("chapter.changes.western", "en", previous=2022, year=2023, before="a", after="b")
+    assert "2022" in out and "2,022" not in out
+
+
+def test_plural_agreement_english():
+    assert count_phrase(1, "country", "en") == "1 country"
+    assert count_phrase(76, "country", "en") == "76 countries"
+    assert count_phrase(0, "claim", "en") == "0 claims"
+
+
+@pytest.mark.parametrize(("n", "category"), [(0, "zero"), (1, "one"), (2, "two"), (3, "few"), (10, "few"),
+                                             (11, "many"), (99, "many"), (100, "other"), (103, "few")])
+def test_arabic_plural_categories(n, category):
+    assert i18n.plural_category(n, "ar") == category
+
+
+def test_qualified_numbers():
+    assert qualified(800, "more_than", "en") == "more than 800"
+    assert qualified(50, "approx", "en") == "about 50"
+    assert qualified(1000, "exact", "en") == "1,000"
+    assert qualified_count(1, "exact", "delegate", "en") == "1 delegate"
+
+
+def test_lists():
+    assert fmt_list([], "en") == "none"
+    assert fmt_list(["a"], "en") == "a"
+    assert fmt_list(["a", "b"], "en") == "a and b"
+    assert fmt_list(["a", "b", "<c>"], "en") == "a, b, and &lt;c&gt;"
+
+
+def test_dates():
+    day = dt.date(2023, 8, 15)
+    assert fmt_date_range(day, day, "en") == "15 August 2023"
+    assert fmt_date_range(dt.date(2013, 5, 23), dt.date(2013, 5, 24), "en") == "23–24 May 2013"
+    assert fmt_date_range(dt.date(2019, 4, 30), dt.date(2019, 5, 2), "en") == "30 April 2019 – 2 May 2019"
+    assert fmt_date_range(None, None, "en") == ""
+
+
+def test_numbers_and_ordinals():
+    assert fmt_int(76, "en") == "76"
+    assert fmt_int(1234567, "en") == "1,234,567"
+    assert ordinal(11, "en") == "eleventh"
+
+
+def test_citations_number_in_first_seen_order():
+    cites = Citations()
+    first = cites.mark(["S010", "S002"])
+    again = cites.mark(["S002", "S033"])
+    assert 'href="#src-1"' in first and 'href="#src-2"' in first
+    assert ">2<" in again and ">3<" in again
+    assert cites.numbered() == [(1, "S010"), (2, "S002"), (3, "S033")]
+    assert cites.mark([]) == ""
+
+
+def test_catalogue_missing_key_fails_loudly():
+    with pytest.raises(KeyError):
+        i18n.text("chapter.nope.title", "en")
+    with pytest.raises(ValueError, match="plural"):
+        i18n.text("nouns.country", "en")
+
+
+def test_every_catalogue_has_the_same_keys():
+    keys = {lang: set(i18n.catalogue(lang)) for lang in i18n.languages()}
+    reference = keys[i18n.DEFAULT_LANGUAGE]
+    for lang, found in keys.items():
+        assert found == reference, f"{lang}: missing {sorted(reference - found)}, extra {sorted(found - reference)}"
