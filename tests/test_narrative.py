@@ -89,6 +89,11 @@ def test_citations_number_in_first_seen_order():
     assert ">2<" in again and ">3<" in again
     assert cites.numbered() == [(1, "S010"), (2, "S002"), (3, "S033")]
     assert cites.mark([]) == ""
+    cites.mark(["S040", "S041", "S042", "S050"])
+    run = cites.mark(["S010", "S002", "S033", "S040", "S041", "S042", "S050"])
+    assert run.count("<a ") == 2 and ">1</a>–<a" in run  # 1-7 collapse into one range
+    gap = cites.mark(["S002", "S050"])
+    assert gap.count("<a ") == 2 and "–" not in gap
 
 
 def test_catalogue_missing_key_fails_loudly():

@@ -331,7 +331,8 @@ def who_came(ctx: ReportContext) -> Section:
             region_label=[ctx.label("world_regions", r) for r in by_region["region"]],
             status_label=[text(f"status.{s}", lang) for s in by_region["status"]],
         )
-        ax = charts.bar_chart(plot, x="delegations", y="region_label", hue="status_label",
+        order = [text(f"status.{s}", lang) for s in ("attended", "invited_only") if s in set(plot["status"])]
+        ax = charts.bar_chart(plot, x="delegations", y="region_label", hue="status_label", hue_order=order,
                               xlabel=text("columns.delegations", lang), ylabel=ctx.col("region"))
         points = "; ".join(f"{r.region_label} ({r.status_label}): {r.delegations}" for r in plot.itertuples())
         parts.append(ctx.figure(ax, "delegations_by_region", text("chapter.delegations.region_caption", lang),

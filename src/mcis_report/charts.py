@@ -83,14 +83,15 @@ def bar_chart(
     x: str,
     y: str,
     hue: str | None = None,
+    hue_order: list[str] | None = None,
     xlabel: str,
     ylabel: str,
     ax=None,
 ):
     """Horizontal bars of ``x`` (counts) per ``y`` category, optionally split by ``hue``."""
     ax = _axes(ax, size=(8, max(2.5, 0.45 * data[y].nunique() + 1)))
-    sns.barplot(data=data, x=x, y=y, hue=hue, ax=ax, orient="h", palette="Set2" if hue else None,
-                color=None if hue else "#2b6cb0")
+    sns.barplot(data=data, x=x, y=y, hue=hue, hue_order=hue_order, ax=ax, orient="h",
+                palette="Set2" if hue else None, color=None if hue else "#2b6cb0")
     ax.set_xlabel(xlabel)
     ax.set_ylabel(ylabel)
     if hue:

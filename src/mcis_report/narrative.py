@@ -131,10 +131,27 @@ class Citations:
             numbers.append(self.order[source_id])
         if not numbers:
             return Html("")
-        links = ",".join(
-            f'<a href="#src-{n}" class="cite">{n}</a>' for n in sorted(dict.fromkeys(numbers))
-        )
-        return Html(f"<sup>[{links}]</sup>")
+        parts = []
+        for first, last in _runs(sorted(set(numbers))):
+            link = f'<a href="#src-{first}" class="cite">{first}</a>'
+            if last == first:
+                parts.append(link)
+            elif last == first + 1:
+                parts.append(f'{link},<a href="#src-{last}" class="cite">{last}</a>')
+            else:
+                parts.append(f'{link}–<a href="#src-{last}" class="cite">{last}</a>')
+        return Html(f"<sup>[{','.join(parts)}]</sup>")
 
     def numbered(self) -> list[tuple[int, str]]:
         return sorted(((n, s) for s, n in self.order.items()))
+
+
+def _runs(numbers: list[int]) -> list[tuple[int, int]]:
+    """Consecutive runs of sorted numbers: [1, 2, 3, 7] -> [(1, 3), (7, 7)]."""
+    runs: list[tuple[int, int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1] = (runs[-1][0], n)
+        else:
+            runs.append((n, n))
+    return runs
