@@ -62,6 +62,6 @@ def test_chart_functions_do_not_change_global_style():
 
 
 def test_draws_on_given_axes():
-    fig, ax = plt.subplots()
+    _fig, ax = plt.subplots()
     out = charts.bar_chart(pd.DataFrame({"c": ["a"], "n": [1]}), x="n", y="c", xlabel="n", ylabel="c", ax=ax)
     assert out is ax

@@ -23,7 +23,23 @@ _LAZY = {
 }
 _SUBMODULES = {"analysis", "charts", "narrative", "i18n", "chapters", "build", "dataset", "coding", "tables"}
 
-__all__ = [*sorted(_LAZY), *sorted(_SUBMODULES), "__version__"]
+__all__ = [
+    "DataValidationError",
+    "Dataset",
+    "Problem",
+    "__version__",
+    "analysis",
+    "build",
+    "chapters",
+    "charts",
+    "check_dataset",
+    "coding",
+    "dataset",
+    "i18n",
+    "load_dataset",
+    "narrative",
+    "tables",
+]
 
 
 def __getattr__(name: str):

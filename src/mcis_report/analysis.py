@@ -151,7 +151,7 @@ def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
     members = active_memberships(ds, year).rename(columns={"organisation": "bloc"})
     joined = d.merge(members, left_on="country", right_on="alpha3")
     counts = joined.groupby("bloc")["country"].nunique()
-    blocs = ds.organisations.loc[ds.organisations["bloc"] == True, "id"]  # noqa: E712 - pandas mask
+    blocs = ds.organisations.loc[ds.organisations["bloc"] == True, "id"]
     table = pd.DataFrame({"organisation": list(blocs)})
     table["delegations"] = table["organisation"].map(counts).fillna(0).astype(int)
     table["share"] = table["delegations"] / max(len(d), 1)

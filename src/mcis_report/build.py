@@ -182,9 +182,10 @@ def _save_failure(unit: Unit, staging: Path, out: Path) -> None:
     nb = nbformat.read(executed, as_version=4)
     atomic_write(failed / "report.ipynb", nbformat.writes(nb))
     try:
-        atomic_write(failed / "report.html", export_html(nb, unit.lang, f"FAILED {unit.name}"))
-    except Exception:  # noqa: BLE001 - the failed notebook is already saved; a partial page is a bonus
-        pass
+        page = export_html(nb, unit.lang, f"FAILED {unit.name}")
+    except Exception as exc:  # noqa: BLE001 - the notebook is saved; say why the partial page is not
+        page = f"<!DOCTYPE html><title>FAILED</title><p>Could not render the failed notebook: {html.escape(str(exc))}</p>"
+    atomic_write(failed / "report.html", page)
 
 
 def normalise(nb) -> None:

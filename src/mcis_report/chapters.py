@@ -399,8 +399,8 @@ def messaging(ctx: ReportContext) -> Section:
         parts.append(_p(ctx.t("chapter.messaging.no_blame")))
     else:
         top = targets.iloc[0]
-        top_kwargs = dict(top=ctx.label("targets", top["target"]), claims=count_phrase(top["claims"], "claim", lang),
-                          speakers=count_phrase(top["speakers"], "speaker", lang))
+        top_kwargs = {"top": ctx.label("targets", top["target"]), "claims": count_phrase(top["claims"], "claim", lang),
+                          "speakers": count_phrase(top["speakers"], "speaker", lang)}
         if len(targets) == 1:
             parts.append(_p(ctx.t("chapter.messaging.blame_single", **top_kwargs)))
         else:
@@ -565,9 +565,9 @@ def conclusion(ctx: ReportContext) -> Section:
         parts.append(_p(ctx.t("chapter.conclusion.no_claims", year=year)))
     else:
         top = totals.iloc[0]
-        kwargs = dict(year=year, frame=ctx.label("frames", top["frame"]),
-                      claims=count_phrase(top["claims"], "claim", lang),
-                      speakers=count_phrase(top["speakers"], "speaker", lang))
+        kwargs = {"year": year, "frame": ctx.label("frames", top["frame"]),
+                      "claims": count_phrase(top["claims"], "claim", lang),
+                      "speakers": count_phrase(top["speakers"], "speaker", lang)}
         targets = an.target_totals(ds, year)
         if targets.empty:
             parts.append(_p(ctx.t("chapter.conclusion.frames_no_target", **kwargs)))

@@ -11,9 +11,9 @@ import matplotlib
 
 matplotlib.use("Agg")  # the report renders off-screen; must precede pyplot
 
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-import seaborn as sns  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+import seaborn as sns
 
 PALETTE = {
     "participated": "#2b6cb0",

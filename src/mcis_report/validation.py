@@ -113,8 +113,7 @@ def _column_checks(column: Column, lookups: dict[str, frozenset[str]]) -> list[p
         if column.min_items:
             checks.append(_element_check(lambda v, n=column.min_items: len(split_list(v)) >= n,
                                          f"needs at least {column.min_items} item(s), got {{value!r}}"))
-        for item_check in _item_checks(column, lookups):
-            checks.append(item_check)
+        checks.extend(_item_checks(column, lookups))
     elif column.ref in lookups:  # a table that could not be read is reported once, not per reference
         valid = lookups[column.ref]
         checks.append(_element_check(lambda v, s=valid: str(v) in s,
