@@ -61,11 +61,18 @@ def test_executed_notebook_has_no_error_outputs(mini_build):
     assert outputs and not [o for o in outputs if o.get("output_type") == "error"]
 
 
-def test_unknown_edition_or_language_fail_before_any_kernel(monkeypatch, tmp_path, mini_dir, capsys):
+def forbid_kernels(monkeypatch):
+    from mcis_report import execute
+
     def no_kernel(*args, **kwargs):
         raise AssertionError("a kernel was started")
 
-    monkeypatch.setattr(build, "_execute", no_kernel)
+    monkeypatch.setattr(execute.KernelWorker, "start", no_kernel)
+    monkeypatch.setattr(execute.KernelWorker, "run_notebook", no_kernel)
+
+
+def test_unknown_edition_or_language_fail_before_any_kernel(monkeypatch, tmp_path, mini_dir, capsys):
+    forbid_kernels(monkeypatch)
     assert run_cli("--edition", "1999", "--data", str(mini_dir), "--out", str(tmp_path)) == 2
     assert "valid: 2022, 2023, all" in capsys.readouterr().err
     assert run_cli("--lang", "xx", "--data", str(mini_dir), "--out", str(tmp_path)) == 2
@@ -79,7 +86,7 @@ def test_invalid_data_fails_with_problems_and_builds_nothing(broken_copy, tmp_pa
         (data / "claims.csv").read_text(encoding="utf-8").replace(",critical,", ",angry,", 1), encoding="utf-8")
     assert run_cli("--data", str(data), "--out", str(tmp_path / "out")) == 2
     assert "claims.csv:2:stance:" in capsys.readouterr().err
-    assert not (tmp_path / "out").exists()
+    assert not list((tmp_path / "out").rglob("*.html"))
 
 
 def test_output_folder_must_not_be_the_project(mini_dir, capsys):

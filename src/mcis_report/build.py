@@ -1,28 +1,38 @@
-"""Build (build layer): execute the report notebook with papermill and export it with nbconvert.
+"""Build (build layer): plan, execute, export and commit one report per (edition, language).
 
-For each (edition, language) the notebook runs in a fresh staging folder; only when execution and
-export both succeed are the report, the executed notebook, figures and tables moved into
-``<out>/<edition>/<lang>/``, each file by an atomic rename. A failing cell leaves the previous report
-in place and saves the failed notebook and a partial HTML under ``<out>/_failed/``.
+The steps, all in this one process:
+
+1. Resolve the editions and languages asked for from a light read of ``editions.csv`` (an unknown
+   value stops here, before any kernel starts).
+2. Compare each report's cache keys (see :mod:`mcis_report.cache`) with the manifest of its last good
+   build: up to date → skip; only Markdown changed → re-export the stored executed notebook; else
+   execute.
+3. Start the kernel workers (``--jobs``) at once, warming them up while the data is validated here.
+4. Each worker runs its reports in a staging folder; a finished report is committed file by file with
+   atomic renames, manifest last. A failing cell leaves the previous report as it was and saves the
+   executed notebook and a partial page under ``<out>/_failed/``.
 """
 
 from __future__ import annotations
 
-import html
+import csv
 import os
+import queue
+import re
 import shutil
+import signal
 import tempfile
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import cache
 from .i18n import languages, text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = PROJECT_ROOT / "notebooks" / "edition_report.ipynb"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-NOTE_TAG = "analyst-note"
-KERNEL = "python3"
+LOCK_FILE = ".mcis-build.lock"
 
 
 class UsageError(ValueError):
@@ -45,6 +55,29 @@ class Unit:
         return f"{self.year}/{self.lang}"
 
 
+@dataclass
+class Plan:
+    unit: Unit
+    folder: Path
+    execution_key: str
+    export_key: str
+    action: str = "execute"  # "fresh", "export" or "execute"
+    messages: list[str] = field(default_factory=list)
+
+
+# --- parameters ----------------------------------------------------------------------------------------
+
+
+def held_years(data_dir: Path) -> list[int] | None:
+    """Years of held editions from a light read of ``editions.csv``; ``None`` if it cannot be read."""
+    try:
+        with (data_dir / "editions.csv").open(encoding="utf-8-sig", newline="") as handle:
+            years = sorted(int(row["year"]) for row in csv.DictReader(handle) if row["status"].strip() == "held")
+    except (OSError, ValueError, KeyError, AttributeError, csv.Error, UnicodeDecodeError):
+        return None
+    return years or None
+
+
 def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> list[Unit]:
     """The (edition, language) pairs asked for; raises :class:`UsageError` listing valid values."""
     valid_langs = languages()
@@ -57,14 +90,29 @@ def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> lis
     elif str(edition) == "all":
         chosen = list(years)
     else:
-        try:
-            year = int(str(edition))
-        except ValueError:
-            year = None
+        year = int(str(edition)) if str(edition).isdigit() else None
         if year not in years:
             raise UsageError(f"unknown edition {edition!r}; valid: {', '.join(map(str, years))}, all")
         chosen = [year]
     return [Unit(y, code) for y in chosen for code in langs]
+
+
+def declared_parameters(notebook: Path) -> set[str]:
+    """Names assigned in the notebook's ``parameters`` cell."""
+    import json
+
+    for cell in json.loads(notebook.read_text(encoding="utf-8"))["cells"]:
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            return set(re.findall(r"^(\w+)\s*(?::[^=\n]*)?=", source, re.MULTILINE))
+    return set()
+
+
+def _parameters(unit: Unit, data_dir: Path, output_dir: Path) -> dict:
+    return {"edition": unit.year, "lang": unit.lang, "data_dir": str(data_dir), "output_dir": str(output_dir)}
+
+
+# --- files -----------------------------------------------------------------------------------------------
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -75,6 +123,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(raw)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -83,7 +132,8 @@ def atomic_write(path: Path, data: bytes | str) -> None:
 
 def _safe_out_dir(out_dir: str | Path) -> Path:
     out = Path(out_dir).resolve()
-    if out == Path(out.anchor) or out == PROJECT_ROOT or out == PROJECT_ROOT / "src":
+    forbidden = {Path(out.anchor), PROJECT_ROOT, PROJECT_ROOT / "src", PROJECT_ROOT / "data", Path.home()}
+    if out in forbidden:
         raise UsageError(f"refusing to write reports into {out}: choose a dedicated output folder")
     return out
 
@@ -96,128 +146,181 @@ def _inside(path: Path, folder: Path) -> Path:
     return resolved
 
 
-def export_html(nb, lang: str, title: str) -> str:
-    """Self-contained HTML of an executed notebook: outputs only, our template, no scripts."""
-    from nbconvert import HTMLExporter
-    from traitlets.config import Config
+class _BuildLock:
+    """One build at a time per output folder (two would share the staging folder)."""
 
-    config = Config()
-    config.TagRemovePreprocessor.enabled = True
-    config.TagRemovePreprocessor.remove_cell_tags = {NOTE_TAG, "injected-parameters", "parameters"}
-    config.HTMLExporter.exclude_input = True
-    config.HTMLExporter.exclude_input_prompt = True
-    config.HTMLExporter.exclude_output_prompt = True
-    config.HTMLExporter.anchor_link_text = ""
-    exporter = HTMLExporter(config=config, template_name="mcis", extra_template_basedirs=[str(TEMPLATES)])
-    css = (TEMPLATES / "mcis" / "report.css").read_text(encoding="utf-8")
-    resources = {"mcis": {"lang": lang, "dir": text("meta.dir", lang), "title": title, "css": css}}
-    body, _ = exporter.from_notebook_node(nb, resources=resources)
-    return body
+    def __init__(self, out: Path):
+        self.path = out / LOCK_FILE
 
+    def __enter__(self):
+        import fcntl
 
-def _execute(unit: Unit, data_dir: Path, staging: Path, timeout: int | None):
-    import papermill as pm
-
-    return pm.execute_notebook(
-        str(NOTEBOOK),
-        str(staging / "report.ipynb"),
-        parameters={"edition": unit.year, "lang": unit.lang, "data_dir": str(data_dir),
-                    "output_dir": str(staging / "out")},
-        kernel_name=KERNEL,
-        progress_bar=False,
-        cwd=str(NOTEBOOK.parent),
-        execution_timeout=timeout,
-    )
-
-
-def _failure_message(unit: Unit, exc: Exception) -> str:
-    cell = getattr(exc, "cell_index", None)
-    count = getattr(exc, "exec_count", None)
-    where = f"cell {cell}" if cell is not None else "a cell"
-    if count is not None:
-        where += f" (execution count {count})"
-    ename = getattr(exc, "ename", type(exc).__name__)
-    evalue = getattr(exc, "evalue", str(exc))
-    return (f"{NOTEBOOK.name}, {where}: {ename}: {evalue} "
-            f"[parameters: edition={unit.year}, lang={unit.lang}]")
-
-
-def build_unit(unit: Unit, data_dir: Path, out: Path, timeout: int | None = None) -> Path:
-    """Build one report; returns the path of its ``report.html``."""
-    import nbformat
-    from papermill.exceptions import PapermillExecutionError
-
-    final = _inside(out / str(unit.year) / unit.lang, out)
-    staging_root = out / ".staging"
-    staging_root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(dir=staging_root, prefix=f"{unit.year}-{unit.lang}-"))
-    try:
+        self.handle = self.path.open("w")
         try:
-            nb = _execute(unit, data_dir, staging, timeout)
-        except PapermillExecutionError as exc:
-            _save_failure(unit, staging, out)
-            raise BuildError(_failure_message(unit, exc)) from None
-        normalise(nb)
-        title = text("meta.report_title", unit.lang, year=unit.year)
-        page = export_html(nb, unit.lang, title)
-        staged_out = staging / "out" / str(unit.year) / unit.lang
+            fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            self.handle.close()
+            raise UsageError(f"another build is writing to {self.path.parent}") from None
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.close()
+
+
+# --- one report ------------------------------------------------------------------------------------------
+
+
+def _title(unit: Unit) -> str:
+    return text("meta.report_title", unit.lang, year=unit.year)
+
+
+def _commit(plan: Plan, staged_out: Path | None, nb, page: str) -> Path:
+    """Move a finished report into place: files first, each atomically, the manifest last."""
+    from .export import notebook_bytes
+
+    final = plan.folder
+    (final / cache.MANIFEST).unlink(missing_ok=True)
+    files = ["report.html", "report.ipynb"]
+    if staged_out is not None:
         for sub in ("figures", "tables"):
-            for file in sorted((staged_out / sub).glob("*")):
+            fresh = sorted((staged_out / sub).glob("*")) if (staged_out / sub).is_dir() else []
+            for file in fresh:
                 atomic_write(final / sub / file.name, file.read_bytes())
-        atomic_write(final / "report.ipynb", nbformat.writes(nb))
-        atomic_write(final / "report.html", page)
-        return final / "report.html"
+            names = {f.name for f in fresh}
+            for stale in (final / sub).glob("*") if (final / sub).is_dir() else []:
+                if stale.name not in names:
+                    stale.unlink()
+            files += [f"{sub}/{name}" for name in sorted(names)]
+    else:
+        files += cache.read_manifest(final).get("files", [])
+    atomic_write(final / "report.ipynb", notebook_bytes(nb))
+    atomic_write(final / "report.html", page)
+    atomic_write(final / cache.MANIFEST, cache.manifest_text(plan.execution_key, plan.export_key,
+                                                             sorted(set(files))))
+    return final / "report.html"
+
+
+def _show_final_paths(nb, staging: Path, final_out: Path) -> None:
+    """The executed notebook names the output folder the files ended up in, not the staging folder."""
+    for cell in nb.cells:
+        if "injected-parameters" in cell.metadata.get("tags", []):
+            cell.source = cell.source.replace(str(staging), str(final_out))
+
+
+def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None) -> Path:
+    from .execute import ExecutionFailure
+    from .export import export_html, normalise
+
+    staging = out / ".staging" / f"{plan.unit.year}-{plan.unit.lang}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    try:
+        parameters = _parameters(plan.unit, data, staging)
+        try:
+            nb = worker.run_notebook(NOTEBOOK, parameters, timeout)
+        except ExecutionFailure as failure:
+            _save_failure(plan.unit, failure.nb, out)
+            raise BuildError(_failure_message(plan.unit, failure)) from None
+        _show_final_paths(nb, staging, out)
+        normalise(nb)
+        page = export_html(nb, plan.unit.lang, _title(plan.unit))
+        return _commit(plan, staging / str(plan.unit.year) / plan.unit.lang, nb, page)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _save_failure(unit: Unit, staging: Path, out: Path) -> None:
-    """Keep the executed failing notebook and a partial HTML (errors shown) for inspection."""
+def _reexport_unit(plan: Plan) -> Path:
+    """Only Markdown changed: put the new Markdown around the stored outputs and export again."""
     import nbformat
 
+    from .export import export_html, normalise
+
+    executed = nbformat.read(plan.folder / "report.ipynb", as_version=4)
+    current = nbformat.read(NOTEBOOK, as_version=4)
+    outputs = iter([c for c in executed.cells if c.cell_type == "code"])
+    cells = []
+    for cell in current.cells:
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        cells.append(next(outputs))
+        if "parameters" in cell.metadata.get("tags", []):
+            cells.append(next(outputs))  # papermill's injected-parameters cell follows
+    executed.cells = cells
+    normalise(executed)
+    return _commit(plan, None, executed, export_html(executed, plan.unit.lang, _title(plan.unit)))
+
+
+def _failure_message(unit: Unit, failure) -> str:
+    cell = failure.cell
+    where = "a cell"
+    if cell is not None:
+        executed = failure.nb.cells
+        injected = next((i for i, c in enumerate(executed) if "injected-parameters" in c.metadata.get("tags", [])),
+                        None)
+        number = cell + 1 - (1 if injected is not None and cell > injected else 0)
+        first_line = executed[cell].source.strip().splitlines()[-1] if executed[cell].source.strip() else ""
+        where = f"cell {number} (`{first_line}`)"
+    return (f"{NOTEBOOK.name}, {where}: {failure.ename}: {failure.evalue} "
+            f"[parameters: edition={unit.year}, lang={unit.lang}]")
+
+
+def _save_failure(unit: Unit, nb, out: Path) -> None:
+    """Keep the executed failing notebook and a partial page (errors shown) for inspection."""
+    import html
+
+    from .export import export_html, normalise, notebook_bytes
+
     failed = out / "_failed" / str(unit.year) / unit.lang
-    executed = staging / "report.ipynb"
-    if not executed.exists():
-        return
-    nb = nbformat.read(executed, as_version=4)
-    atomic_write(failed / "report.ipynb", nbformat.writes(nb))
+    normalise(nb)
+    atomic_write(failed / "report.ipynb", notebook_bytes(nb))
     try:
         page = export_html(nb, unit.lang, f"FAILED {unit.name}")
     except Exception as exc:  # noqa: BLE001 - the notebook is saved; say why the partial page is not
-        page = f"<!DOCTYPE html><title>FAILED</title><p>Could not render the failed notebook: {html.escape(str(exc))}</p>"
+        page = f"<!DOCTYPE html><title>FAILED</title><p>Could not render the failed notebook: {html.escape(str(exc))}"
     atomic_write(failed / "report.html", page)
 
 
-def normalise(nb) -> None:
-    """Drop run-specific metadata (timestamps, durations, random ids) so equal inputs give equal bytes."""
-    nb.metadata.pop("papermill", None)
-    nb.metadata.get("widgets", None)
-    for index, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{index:02d}"
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-
-
 def write_index(out: Path) -> Path:
-    """``<out>/index.html`` linking every report present, newest edition first."""
-    reports = sorted(out.glob("[0-9][0-9][0-9][0-9]/*/report.html"), key=lambda p: (-int(p.parts[-3]), p.parts[-2]))
-    langs = sorted({p.parts[-2] for p in reports}) or [languages()[0]]
-    lang = "en" if "en" in langs else langs[0]
-    items = []
-    for report in reports:
-        year, code = report.parts[-3], report.parts[-2]
-        label = html.escape(text("meta.report_title", code, year=year))
-        items.append(f'<li lang="{html.escape(code)}" dir="{text("meta.dir", code)}">'
-                     f'<a href="{year}/{html.escape(code)}/report.html">{label}</a></li>')
-    css = (TEMPLATES / "mcis" / "report.css").read_text(encoding="utf-8")
-    title = html.escape(text("meta.index_title", lang))
-    page = (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{text("meta.dir", lang)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{title}</title>'
-            f"<style>{css}</style></head><body><main><h1>{title}</h1>"
-            f"<p>{html.escape(text('meta.index_intro', lang))}</p>"
-            f'<ul class="index-list">{"".join(items)}</ul></main></body></html>\n')
-    atomic_write(out / "index.html", page)
-    return out / "index.html"
+    """``<out>/index.html`` linking every report present (rewritten only when it changes)."""
+    from .export import index_page
+
+    reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")]
+    page = index_page(reports)
+    index = out / "index.html"
+    if not index.is_file() or index.read_text(encoding="utf-8") != page:
+        atomic_write(index, page)
+    return index
+
+
+# --- the whole build -------------------------------------------------------------------------------------
+
+
+def plan_units(units: list[Unit], data: Path, out: Path, force: bool) -> list[Plan]:
+    parts = cache.notebook_parts(NOTEBOOK)
+    data_key = cache.data_hash(data)
+    plans = []
+    for unit in units:
+        folder = _inside(out / str(unit.year) / unit.lang, out)
+        execution = cache.execution_key(parts, {"edition": unit.year, "lang": unit.lang}, data_key)
+        export = cache.export_key(parts, execution)
+        plan = Plan(unit, folder, execution, export)
+        if not force and cache.is_fresh(folder, execution, export):
+            plan.action = "fresh"
+        elif (not force and cache.read_manifest(folder).get("execution") == execution
+              and (folder / "report.ipynb").is_file()):
+            plan.action = "export"
+        plans.append(plan)
+    return plans
+
+
+def _validate(data: Path) -> None:
+    from .dataset import check_dataset
+
+    dataset, problems = check_dataset(data)
+    if dataset is None:
+        listing = "\n".join(str(p) for p in problems)
+        raise UsageError(f"the data in {data} has {len(problems)} problem(s):\n{listing}")
 
 
 def build_reports(
@@ -226,31 +329,121 @@ def build_reports(
     data_dir: str | Path = "data",
     out_dir: str | Path = "outputs",
     progress: Callable[[str], None] = lambda message: None,
+    jobs: int | None = None,
+    force: bool = False,
     timeout: int | None = None,
 ) -> list[Path]:
-    """Validate the data and parameters, then build each requested report; returns the report paths.
+    """Build the requested reports; returns their ``report.html`` paths.
 
     Raises :class:`UsageError` (bad parameter or data: nothing built) or :class:`BuildError` (a cell
-    failed: previous reports untouched).
+    failed: that report's previous version is untouched; the other reports are still built).
     """
-    from .dataset import check_dataset
-
     if lang != "all" and lang not in languages():
         raise UsageError(f"unknown language {lang!r}; valid: {', '.join(languages())}, all")
+    if jobs is not None and jobs < 1:
+        raise UsageError(f"--jobs must be at least 1, got {jobs}")
     data = Path(data_dir).resolve()
-    dataset, problems = check_dataset(data)
-    if dataset is None:
-        listing = "\n".join(str(p) for p in problems)
-        raise UsageError(f"the data in {data} has {len(problems)} problem(s):\n{listing}")
-    units = resolve_units(edition, lang, dataset.years)
+    if not data.is_dir():
+        raise UsageError(f"data folder not found: {data}")
+    years = held_years(data)
+    if years is None:
+        _validate(data)  # says precisely what is wrong with editions.csv
+        raise UsageError(f"no held edition in {data / 'editions.csv'}")
+    units = resolve_units(edition, lang, years)
+    unknown = set(_parameters(units[0], data, data)) - declared_parameters(NOTEBOOK)
+    if unknown:
+        raise UsageError(f"{NOTEBOOK.name} does not declare the parameter(s) {', '.join(sorted(unknown))}")
     out = _safe_out_dir(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for number, unit in enumerate(units, start=1):
-        progress(f"[{number}/{len(units)}] {unit.name}: executing {NOTEBOOK.name} ...")
-        path = build_unit(unit, data, out, timeout=timeout)
-        progress(f"[{number}/{len(units)}] {unit.name}: wrote {path}")
-        paths.append(path)
-    write_index(out)
-    shutil.rmtree(out / ".staging", ignore_errors=True)
-    return paths
+    with _BuildLock(out), _terminate_as_interrupt():
+        plans = plan_units(units, data, out, force)
+        failures = _run_plans(plans, data, out, progress, jobs, timeout)
+        write_index(out)
+        shutil.rmtree(out / ".staging", ignore_errors=True)
+    if failures:
+        raise BuildError("\n".join(failures))
+    return [p.folder / "report.html" for p in plans]
+
+
+def _run_plans(plans: list[Plan], data: Path, out: Path, progress, jobs: int | None, timeout: int | None) -> list[str]:
+    for plan in plans:
+        if plan.action == "fresh":
+            progress(f"[{plan.unit.name}] up to date: {plan.folder / 'report.html'}")
+    for plan in plans:
+        if plan.action == "export":
+            progress(f"[{plan.unit.name}] Markdown changed: exporting again without executing")
+            progress(f"[{plan.unit.name}] wrote {_reexport_unit(plan)}")
+    pending = [p for p in plans if p.action == "execute"]
+    if not pending:
+        return []
+    return _execute_all(pending, data, out, progress, jobs or os.cpu_count() or 1, timeout)
+
+
+def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int, timeout: int | None) -> list[str]:
+    from .execute import KernelWorker
+
+    work: queue.Queue[Plan] = queue.Queue()
+    for plan in pending:
+        work.put(plan)
+    go, stop = threading.Event(), threading.Event()
+    failures: list[str] = []
+    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}") for i in range(min(jobs, len(pending)))]
+
+    def run(worker: KernelWorker) -> None:
+        try:
+            worker.start()
+            go.wait()
+            while not stop.is_set():
+                try:
+                    plan = work.get_nowait()
+                except queue.Empty:
+                    return
+                progress(f"[{plan.unit.name}] executing on {worker.name}")
+                try:
+                    progress(f"[{plan.unit.name}] wrote {_execute_unit(worker, plan, data, out, timeout)}")
+                except BuildError as exc:
+                    failures.append(str(exc))
+                    progress(f"[{plan.unit.name}] FAILED: {exc}")
+        except Exception as exc:  # noqa: BLE001 - reported as a failure of the build, never swallowed
+            if not stop.is_set():
+                failures.append(f"{worker.name}: {type(exc).__name__}: {exc}")
+        finally:
+            worker.kill()
+
+    threads = [threading.Thread(target=run, args=(w,), name=w.name, daemon=True) for w in workers]
+    for thread in threads:
+        thread.start()
+    try:
+        _validate(data)  # meanwhile the kernels start and import the package
+        go.set()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(timeout=0.2)
+    except BaseException:
+        stop.set()
+        go.set()
+        for worker in workers:
+            worker.kill()
+        for thread in threads:
+            thread.join(timeout=10)
+        shutil.rmtree(out / ".staging", ignore_errors=True)
+        raise
+    return failures
+
+
+class _terminate_as_interrupt:
+    """Inside the build, SIGTERM behaves like Ctrl-C: kernels are ended and staging files removed."""
+
+    def __enter__(self):
+        self.previous = None
+        if threading.current_thread() is threading.main_thread():
+            self.previous = signal.signal(signal.SIGTERM, self._raise)
+        return self
+
+    @staticmethod
+    def _raise(signum, frame):
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    def __exit__(self, *exc):
+        if self.previous is not None:
+            signal.signal(signal.SIGTERM, self.previous)

@@ -431,7 +431,9 @@ def messaging(ctx: ReportContext) -> Section:
     strongest = an.strongest_frames(ds, year)
     parts.append(_ul([
         ctx.t("chapter.messaging.strongest_item", speaker=names.get(r.speaker, r.speaker),
-              frames=fmt_list(_labels(ctx, "frames", r.frames), lang), k=sum(r.counts),
+              frames=fmt_list([ctx.t("chapter.messaging.strongest_frame", label=ctx.label("frames", f),
+                                     claims=count_phrase(n, "claim", lang))
+                               for f, n in zip(r.frames, r.counts, strict=True)], lang),
               total=count_phrase(r.claims, "claim", lang))
         for r in strongest.itertuples()
     ]))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -36,6 +36,9 @@ def _build(args: argparse.Namespace) -> int:
             data_dir=args.data,
             out_dir=args.out,
             progress=lambda message: print(message, file=sys.stderr, flush=True),
+            jobs=args.jobs,
+            force=args.force,
+            timeout=args.timeout,
         )
     except UsageError as exc:
         print(f"mcis-report: {exc}", file=sys.stderr)
@@ -43,6 +46,9 @@ def _build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"mcis-report: build failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("mcis-report: interrupted; kernels stopped, previous reports left as they were", file=sys.stderr)
+        return EXIT_INTERRUPTED
     for path in results:
         print(path)
     return EXIT_OK
@@ -65,6 +71,11 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--lang", default="en", help="report language (default: en)")
     build.add_argument("--data", default="data", help="data folder (default: data)")
     build.add_argument("--out", default="outputs", help="output folder (default: outputs)")
+    build.add_argument("--jobs", type=int, default=None,
+                       help="reports executed at the same time, one kernel each (default: number of CPUs)")
+    build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    build.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
+                       help="fail a cell that runs longer than this (default: no limit)")
     build.set_defaults(run=_build)
     return parser
 

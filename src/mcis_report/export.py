@@ -1,0 +1,89 @@
+"""Export (build layer): executed notebook → normalised notebook bytes and one self-contained HTML page.
+
+Normalisation drops everything that differs between two runs of the same inputs (timestamps, papermill
+metadata, random cell ids, kernel execution counts), so equal inputs give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+from pathlib import Path
+
+from .i18n import languages, text
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+NOTE_TAG = "analyst-note"
+_local = threading.local()
+
+
+def normalise(nb) -> None:
+    """Make an executed notebook depend only on its inputs."""
+    nb.metadata.pop("papermill", None)
+    nb.metadata.pop("widgets", None)
+    count = 0
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell-{index:02d}"
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        if cell.cell_type == "code":
+            # A reused kernel keeps counting; number the cells as a fresh kernel would.
+            count += 1
+            if cell.get("execution_count") is not None:
+                cell["execution_count"] = count
+            for output in cell.get("outputs", []):
+                if "execution_count" in output:
+                    output["execution_count"] = count
+
+
+def notebook_bytes(nb) -> bytes:
+    import nbformat
+
+    return nbformat.writes(nb).encode("utf-8")
+
+
+def _exporter():
+    """One HTMLExporter per thread: the template compiles once, exporters are not shared across threads."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+        from traitlets.config import Config
+
+        config = Config()
+        config.TagRemovePreprocessor.enabled = True
+        config.TagRemovePreprocessor.remove_cell_tags = {NOTE_TAG, "injected-parameters", "parameters"}
+        config.HTMLExporter.exclude_input = True
+        config.HTMLExporter.exclude_input_prompt = True
+        config.HTMLExporter.exclude_output_prompt = True
+        config.HTMLExporter.anchor_link_text = ""
+        exporter = HTMLExporter(config=config, template_name="mcis", extra_template_basedirs=[str(TEMPLATES)])
+        _local.exporter = exporter
+    return exporter
+
+
+def stylesheet() -> str:
+    return (TEMPLATES / "mcis" / "report.css").read_text(encoding="utf-8")
+
+
+def export_html(nb, lang: str, title: str) -> str:
+    """Self-contained HTML of an executed notebook: outputs only, our template, no scripts."""
+    resources = {"mcis": {"lang": lang, "dir": text("meta.dir", lang), "title": title, "css": stylesheet()}}
+    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    return body
+
+
+def index_page(reports: list[tuple[int, str]]) -> str:
+    """``index.html`` listing ``(year, lang)`` reports, newest first, each link in its own language."""
+    reports = sorted(reports, key=lambda r: (-r[0], languages().index(r[1]) if r[1] in languages() else 99))
+    lang = languages()[0]
+    items = []
+    for year, code in reports:
+        label = html.escape(text("meta.report_title", code, year=year))
+        items.append(f'<li lang="{html.escape(code)}" dir="{text("meta.dir", code)}">'
+                     f'<a href="{year}/{html.escape(code)}/report.html">{label}</a></li>')
+    title = html.escape(text("meta.index_title", lang))
+    return (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{text("meta.dir", lang)}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{title}</title>'
+            f"<style>{stylesheet()}</style></head><body><main><h1>{title}</h1>"
+            f"<p>{html.escape(text('meta.index_intro', lang))}</p>"
+            f'<ul class="index-list">{"".join(items)}</ul></main></body></html>\n')
