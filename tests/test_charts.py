@@ -28,7 +28,7 @@ def test_participation_chart_points_ranges_and_gap():
                                     hue_labels={"boycotted": "stayed away", "not_invited": "not invited"},
                                     xlabel="Year", ylabel="countries")
     assert ax.get_xlabel() == "Year" and ax.get_ylabel() == "countries"
-    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
     assert legend == ["stayed away", "not invited"]  # the year with no value gets no legend entry
     from matplotlib.collections import PathCollection
 
@@ -65,3 +65,15 @@ def test_draws_on_given_axes():
     _fig, ax = plt.subplots()
     out = charts.bar_chart(pd.DataFrame({"c": ["a"], "n": [1]}), x="n", y="c", xlabel="n", ylabel="c", ax=ax)
     assert out is ax
+
+
+def test_right_to_left_mirrors_category_axis_and_legend():
+    data = pd.DataFrame({"region": ["آسيا", "أفريقيا"], "n": [3, 2], "status": ["حضر", "دعي فقط"]})
+    ax = charts.bar_chart(data, x="n", y="region", hue="status", xlabel="الوفود", ylabel="المنطقة", rtl=True)
+    assert ax.xaxis_inverted()  # bars grow from the right
+    assert ax.yaxis.get_label_position() == "right"
+    assert [t.get_text() for t in ax.figure.legends[0].get_texts()] == ["دعي فقط", "حضر"]  # read from the right
+    matrix = pd.DataFrame([[1, 2]], index=["بوتين"], columns=["أول", "ثان"])
+    ax = charts.heatmap(matrix, xlabel="الأطر", ylabel="المتحدث", rtl=True)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["ثان", "أول"]  # first column on the right
+    assert ax.yaxis.get_label_position() == "right"

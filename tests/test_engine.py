@@ -21,7 +21,8 @@ NOTEBOOKS = ROOT / "tests" / "fixtures" / "notebooks"
 
 
 def run(*args: str) -> int:
-    return cli.main(["build", "--data", str(MINI), *args])
+    """Build the mini data in English (a later ``--lang`` in ``args`` wins)."""
+    return cli.main(["build", "--data", str(MINI), "--lang", "en", *args])
 
 
 def kernels_alive() -> list[psutil.Process]:
@@ -159,18 +160,20 @@ def test_interrupted_build_leaves_no_kernel_and_no_partial_file(built, tmp_path,
     out = copy_of(built, tmp_path)
     before = (out / "2023" / "en" / "report.html").read_bytes()
     command = [sys.executable, "-m", "mcis_report.cli", "build", "--data", str(MINI), "--out", str(out),
-               "--edition", "all", "--force"]
+               "--edition", "all", "--lang", "all", "--force"]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     driver = psutil.Process(process.pid)
-    kernels: set[int] = set()
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not kernels:  # wait until the kernels are running
-        kernels = {c.pid for c in driver.children(recursive=True) if "ipykernel" in " ".join(c.cmdline())}
-        time.sleep(0.1)
-    assert kernels, "no kernel started"
-    time.sleep(1.0)
+    log = []
+    for line in process.stderr:  # wait until a report is being executed
+        log.append(line)
+        if "executing on" in line:
+            break
+    kernels = {c.pid for c in driver.children(recursive=True) if "ipykernel" in " ".join(c.cmdline())}
+    assert kernels, "no kernel running"
+    time.sleep(0.5)
     process.send_signal(sig)
-    _, err = process.communicate(timeout=60)
+    _, rest = process.communicate(timeout=60)
+    err = "".join(log) + rest
     assert process.returncode == 130, err
     assert "interrupted" in err
     time.sleep(0.5)

@@ -325,7 +325,7 @@ def _validate(data: Path) -> None:
 
 def build_reports(
     edition: str | int | None = None,
-    lang: str = "en",
+    lang: str = "all",
     data_dir: str | Path = "data",
     out_dir: str | Path = "outputs",
     progress: Callable[[str], None] = lambda message: None,
@@ -387,7 +387,7 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
         work.put(plan)
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
-    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}") for i in range(min(jobs, len(pending)))]
+    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}", data) for i in range(min(jobs, len(pending)))]
 
     def run(worker: KernelWorker) -> None:
         try:
@@ -416,6 +416,9 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
     try:
         _validate(data)  # meanwhile the kernels start and import the package
         go.set()
+        from .export import warm_up
+
+        warm_up()  # compile the page template while the kernels work
         for thread in threads:
             while thread.is_alive():
                 thread.join(timeout=0.2)

@@ -27,6 +27,7 @@ from .narrative import (
     fmt_int,
     fmt_list,
     fmt_percent,
+    is_rtl,
     ordinal,
     qualified,
     qualified_count,
@@ -76,6 +77,10 @@ class ReportContext:
             (out_dir / sub).mkdir(parents=True, exist_ok=True)
         charts.set_theme()
         return cls(ds=ds, year=int(edition), lang=lang, out_dir=out_dir)
+
+    @property
+    def rtl(self) -> bool:
+        return is_rtl(self.lang)
 
     # --- labels in the report's language ------------------------------------------------------
     def t(self, key: str, count: int | None = None, **values) -> Html:
@@ -201,8 +206,7 @@ def at_a_glance(ctx: ReportContext) -> Section:
         for row in figures.itertuples(index=False):
             noun = text(f"metric_noun.{row.metric}", lang)
             items.append(ctx.t("chapter.glance.figure_item",
-                               value=qualified(row.value, row.qualifier, lang),
-                               noun=Html(text(f"nouns.{noun}", lang, count=row.value)),
+                               amount=qualified_count(row.value, row.qualifier, noun, lang),
                                timing=text(f"timing.{row.timing}", lang), cite=ctx.cite(row.source_ids)))
         parts.append(_p(ctx.t("chapter.glance.figures_intro")) + _ul(items))
         missing = [text(f"metric.{m}", lang) for m in ("delegates", "countries", "organisations", "defence_ministers")
@@ -233,8 +237,8 @@ def _points(frame: pd.DataFrame, lang: str) -> str:
 def across_editions(ctx: ReportContext) -> Section:
     ds, lang = ctx.ds, ctx.lang
     years = ds.years
-    parts = [_p(ctx.t("chapter.editions.intro", n_held=len(years), editions=Html(text("nouns.edition", lang,
-                      count=len(years))), first=years[0], last=years[-1]))]
+    parts = [_p(ctx.t("chapter.editions.intro", editions=count_phrase(len(years), "edition", lang),
+                      first=years[0], last=years[-1]))]
     gaps = an.not_held_years(ds)
     if gaps:
         notes = [ctx.local(an.edition(ds, y), "dates_note") for y in gaps]
@@ -261,7 +265,8 @@ def across_editions(ctx: ReportContext) -> Section:
             continue
         ax = charts.participation_chart(series, x="year", y="value", low="low", high="high",
                                         hue="western_participation", hue_labels=hue_labels,
-                                        xlabel=ctx.col("year"), ylabel=text(f"metric.{metric}", lang))
+                                        xlabel=ctx.col("year"), ylabel=text(f"metric.{metric}", lang),
+                                        rtl=ctx.rtl)
         parts.append(ctx.figure(ax, f"participation_{metric}", text(f"chapter.editions.{key}_caption", lang),
                                 text(f"chapter.editions.{key}_alt", lang, first=years[0], last=years[-1],
                                      points=_points(series, lang))))
@@ -333,7 +338,7 @@ def who_came(ctx: ReportContext) -> Section:
         )
         order = [text(f"status.{s}", lang) for s in ("attended", "invited_only") if s in set(plot["status"])]
         ax = charts.bar_chart(plot, x="delegations", y="region_label", hue="status_label", hue_order=order,
-                              xlabel=text("columns.delegations", lang), ylabel=ctx.col("region"))
+                              xlabel=text("columns.delegations", lang), ylabel=ctx.col("region"), rtl=ctx.rtl)
         points = "; ".join(f"{r.region_label} ({r.status_label}): {r.delegations}" for r in plot.itertuples())
         parts.append(ctx.figure(ax, "delegations_by_region", text("chapter.delegations.region_caption", lang),
                                 text("chapter.delegations.region_alt", lang, points=points)))
@@ -386,7 +391,8 @@ def messaging(ctx: ReportContext) -> Section:
     matrix = an.frame_counts_by_speaker(ds, year)
     names = _speaker_names(ctx, claims)
     shown = matrix.rename(index=names, columns=lambda f: ctx.label("frames", f))
-    ax = charts.heatmap(shown, xlabel=text("columns.frames", lang), ylabel=text("columns.speaker", lang))
+    ax = charts.heatmap(shown, xlabel=text("columns.frames", lang), ylabel=text("columns.speaker", lang),
+                        rtl=ctx.rtl)
     stacked = shown.stack().sort_values(ascending=False).head(5)
     points = "; ".join(f"{s} – {f}: {int(n)}" for (s, f), n in stacked.items())
     parts.append(ctx.figure(ax, "frames_by_speaker", text("chapter.messaging.heatmap_caption", lang),
@@ -412,7 +418,7 @@ def messaging(ctx: ReportContext) -> Section:
         pivot = pairs.pivot_table(index="source", columns="target", values="claims", fill_value=0)
         pivot = pivot.rename(index=lambda c: ctx.actor(c, c), columns=lambda t: ctx.label("targets", t))
         ax = charts.heatmap(pivot.astype(int), xlabel=text("columns.targets", lang),
-                            ylabel=text("columns.country", lang))
+                            ylabel=text("columns.country", lang), rtl=ctx.rtl)
         points = "; ".join(f"{ctx.actor(r.source, r.source)} → {ctx.label('targets', r.target)}: {r.claims}"
                            for r in pairs.head(5).itertuples())
         parts.append(ctx.figure(ax, "who_blames_whom", text("chapter.messaging.blame_caption", lang),
@@ -529,7 +535,7 @@ def changes(ctx: ReportContext) -> Section:
         matrix = shares.pivot_table(index="frame", columns="year", values="share", fill_value=0.0)
         matrix = matrix.reindex([f for f in ds.frames["id"] if f in matrix.index])
         shown = (matrix * 100).round().astype(int).rename(index=lambda f: ctx.label("frames", f))
-        ax = charts.heatmap(shown, xlabel=ctx.col("year"), ylabel=text("columns.frame", lang))
+        ax = charts.heatmap(shown, xlabel=ctx.col("year"), ylabel=text("columns.frame", lang), rtl=ctx.rtl)
         parts.append(ctx.figure(ax, "frame_shares_by_year", text("chapter.changes.trend_caption", lang),
                                 text("chapter.changes.trend_alt", lang,
                                      years=", ".join(str(y) for y in matrix.columns))))
@@ -623,8 +629,9 @@ def _source_list(ctx: ReportContext) -> str:
         date = "" if pd.isna(s["date"]) else f", {s['date']}"
         reliability = text("chapter.method.unverified", ctx.lang) if s["reliability"] == "unverified" else ""
         entry = ctx.t("chapter.method.source_item", title=s["title"], publisher=s["publisher"], date=date,
-                      language=s["language"], kind=s["kind"], reliability=reliability)
+                      language=s["language"], kind=text(f"source_kind.{s['kind']}", ctx.lang),
+                      reliability=reliability)
         url = esc(s["url"])
-        items.append(f'<li id="src-{number}" value="{number}">{entry} <a href="{url}" rel="noreferrer">{url}</a>'
-                     f' <span class="source-id">[{esc(source_id)}]</span></li>')
+        items.append(f'<li id="src-{number}" value="{number}">{entry} <a href="{url}" rel="noreferrer" dir="ltr">'
+                     f'<bdi>{url}</bdi></a> <span class="source-id" dir="ltr">[{esc(source_id)}]</span></li>')
     return f'<ol class="sources">{"".join(items)}</ol>'

@@ -7,6 +7,7 @@ command that needs them.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -68,7 +69,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="build the HTML report(s) under the output folder")
     build.add_argument("--edition", default=None,
                        help="edition year, or 'all' (default: the latest edition in the data)")
-    build.add_argument("--lang", default="en", help="report language (default: en)")
+    build.add_argument("--lang", default="all", help="report language: en, ar or all (default: all)")
     build.add_argument("--data", default="data", help="data folder (default: data)")
     build.add_argument("--out", default="outputs", help="output folder (default: outputs)")
     build.add_argument("--jobs", type=int, default=None,
@@ -85,5 +86,17 @@ def main(argv: list[str] | None = None) -> int:
     return args.run(args)
 
 
+def entry() -> None:
+    """Console-script entry point."""
+    code = main()
+    if code == EXIT_INTERRUPTED:
+        # Kernels are already ended; skip the interpreter's shutdown, where threads still unwinding from the
+        # interrupt could turn the exit into a second KeyboardInterrupt.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    sys.exit(code)
+
+
 if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+    entry()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -64,6 +65,11 @@ class Dataset:
         """Years of the editions that were held, in order."""
         held = self.editions[self.editions["status"] == "held"]
         return [int(y) for y in held["year"]]
+
+    def copy(self) -> Dataset:
+        """A copy whose tables can be changed without touching this one."""
+        frames = {name: value.copy() for name, value in vars(self).items() if isinstance(value, pd.DataFrame)}
+        return Dataset(path=self.path, codebook=copy.deepcopy(self.codebook), **frames)
 
     def summary(self) -> dict[str, int]:
         """Row count of every table, in file order."""
@@ -141,13 +147,34 @@ def check_dataset(path: str | Path = "data") -> tuple[Dataset | None, list[Probl
     return Dataset(path=data_dir, codebook=codebook, **tables, **sections), []
 
 
+_LOADED: dict[tuple, Dataset] = {}
+
+
+def _files_state(data_dir: Path) -> tuple:
+    """Name, size and modification time of every data file: changes whenever a file is edited."""
+    state = []
+    for name in [CODEBOOK_FILE, *(t.file for t in TABLES)]:
+        try:
+            stat = (data_dir / name).stat()
+        except OSError:
+            state.append((name, None))
+        else:
+            state.append((name, stat.st_size, stat.st_mtime_ns))
+    return (str(data_dir.resolve()), tuple(state))
+
+
 def load_dataset(path: str | Path = "data") -> Dataset:
     """Load and validate the dataset in ``path``.
 
     Raises :class:`DataValidationError` listing every problem (file, line, column, message) when the
-    data is not valid.
+    data is not valid. A dataset already loaded from unchanged files is not validated again; each call
+    returns its own copy, so changing it never affects the next caller.
     """
-    dataset, problems = check_dataset(path)
-    if dataset is None:
-        raise DataValidationError(problems)
-    return dataset
+    key = _files_state(Path(path))
+    if key not in _LOADED:
+        dataset, problems = check_dataset(path)
+        if dataset is None:
+            raise DataValidationError(problems)
+        _LOADED.clear()  # keep only the latest data
+        _LOADED[key] = dataset
+    return _LOADED[key].copy()

@@ -21,7 +21,15 @@ from nbformat.v4 import new_code_cell, new_notebook
 from papermill.parameterize import parameterize_notebook
 
 KERNEL = "python3"
-WARM_UP = "import mcis_report.chapters  # heavy imports once per kernel"
+# Once per kernel, before any report: the heavy imports, the data (validated once, then cached while its
+# files are unchanged) and matplotlib's fonts and renderer.
+WARM_UP = """\
+import matplotlib.pyplot as plt
+import mcis_report.chapters
+mcis_report.charts.set_theme()
+plt.subplots()[0].savefig(__import__("io").BytesIO(), format="png")
+plt.close("all")
+{load}"""
 RESET = "get_ipython().run_line_magic('reset', '-f')  # a clean namespace for the next report"
 
 
@@ -41,9 +49,10 @@ class ExecutionFailure(Exception):
 class KernelWorker:
     """One kernel, reused for a sequence of notebooks, driven from one thread."""
 
-    def __init__(self, cwd: Path, name: str):
+    def __init__(self, cwd: Path, name: str, data_dir: Path | None = None):
         self.cwd = cwd
         self.name = name
+        self.data_dir = data_dir
         self.km = None
         self._lock = threading.Lock()
         self.runs = 0
@@ -60,7 +69,8 @@ class KernelWorker:
         with self._lock:
             self.km = AsyncKernelManager(kernel_name=KERNEL)
         # The kernel's own start-up chatter (TCP warning, shutdown notices) is not build output.
-        self._run(new_notebook(cells=[new_code_cell(WARM_UP)]), stderr=subprocess.DEVNULL)
+        load = "" if self.data_dir is None else f"mcis_report.load_dataset({str(self.data_dir)!r})"
+        self._run(new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]), stderr=subprocess.DEVNULL)
 
     def _run(self, nb, timeout: int | None = None, **start_kwargs):
         client = self._client(nb, timeout)

@@ -14,7 +14,8 @@ from .i18n import languages, text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "analyst-note"
-_local = threading.local()
+_exporter_lock = threading.Lock()
+_shared: dict = {}
 
 
 def normalise(nb) -> None:
@@ -43,8 +44,8 @@ def notebook_bytes(nb) -> bytes:
 
 
 def _exporter():
-    """One HTMLExporter per thread: the template compiles once, exporters are not shared across threads."""
-    exporter = getattr(_local, "exporter", None)
+    """The HTMLExporter, created once (its template compiles on first use); callers hold ``_exporter_lock``."""
+    exporter = _shared.get("exporter")
     if exporter is None:
         from nbconvert import HTMLExporter
         from traitlets.config import Config
@@ -57,7 +58,7 @@ def _exporter():
         config.HTMLExporter.exclude_output_prompt = True
         config.HTMLExporter.anchor_link_text = ""
         exporter = HTMLExporter(config=config, template_name="mcis", extra_template_basedirs=[str(TEMPLATES)])
-        _local.exporter = exporter
+        _shared["exporter"] = exporter
     return exporter
 
 
@@ -68,22 +69,40 @@ def stylesheet() -> str:
 def export_html(nb, lang: str, title: str) -> str:
     """Self-contained HTML of an executed notebook: outputs only, our template, no scripts."""
     resources = {"mcis": {"lang": lang, "dir": text("meta.dir", lang), "title": title, "css": stylesheet()}}
-    body, _ = _exporter().from_notebook_node(nb, resources=resources)
+    with _exporter_lock:  # one export at a time: nbconvert exporters are not thread-safe
+        body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
 
 
+def warm_up() -> None:
+    """Import nbconvert and compile the template ahead of the first real export."""
+    from nbformat.v4 import new_notebook
+
+    export_html(new_notebook(), "en", "warm-up")
+
+
 def index_page(reports: list[tuple[int, str]]) -> str:
-    """``index.html`` listing ``(year, lang)`` reports, newest first, each link in its own language."""
-    reports = sorted(reports, key=lambda r: (-r[0], languages().index(r[1]) if r[1] in languages() else 99))
-    lang = languages()[0]
-    items = []
+    """``index.html``: one row per edition, newest first, linking the report in every language built."""
+    order = {code: i for i, code in enumerate(languages())}
+    by_year: dict[int, list[str]] = {}
     for year, code in reports:
-        label = html.escape(text("meta.report_title", code, year=year))
-        items.append(f'<li lang="{html.escape(code)}" dir="{text("meta.dir", code)}">'
-                     f'<a href="{year}/{html.escape(code)}/report.html">{label}</a></li>')
-    title = html.escape(text("meta.index_title", lang))
-    return (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{text("meta.dir", lang)}"><head><meta charset="utf-8">'
+        by_year.setdefault(year, []).append(code)
+    rows = []
+    for year in sorted(by_year, reverse=True):
+        links = []
+        for code in sorted(by_year[year], key=lambda c: order.get(c, 99)):
+            label = html.escape(text("meta.report_title", code, year=year))
+            links.append(f'<li lang="{html.escape(code)}" dir="{text("meta.dir", code)}">'
+                         f'<a href="{year}/{html.escape(code)}/report.html">{label}</a></li>')
+        rows.append(f'<li><strong>{year}</strong><ul>{"".join(links)}</ul></li>')
+    headings = "".join(
+        f'<h1 lang="{code}" dir="{text("meta.dir", code)}">{html.escape(text("meta.index_title", code))}</h1>'
+        f'<p lang="{code}" dir="{text("meta.dir", code)}">{html.escape(text("meta.index_intro", code))}</p>'
+        for code in languages()
+    )
+    first = languages()[0]
+    title = html.escape(" · ".join(text("meta.index_title", code) for code in languages()))
+    return (f'<!DOCTYPE html>\n<html lang="{first}" dir="{text("meta.dir", first)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{title}</title>'
-            f"<style>{stylesheet()}</style></head><body><main><h1>{title}</h1>"
-            f"<p>{html.escape(text('meta.index_intro', lang))}</p>"
-            f'<ul class="index-list">{"".join(items)}</ul></main></body></html>\n')
+            f"<style>{stylesheet()}</style></head><body><main>{headings}"
+            f'<ul class="index-list">{"".join(rows)}</ul></main></body></html>\n')

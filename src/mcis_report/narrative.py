@@ -8,14 +8,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from collections.abc import Iterable
 
 import pandas as pd
 
 from .i18n import text
-
-ORDINALS_EN = {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth", 6: "sixth", 7: "seventh",
-               8: "eighth", 9: "ninth", 10: "tenth", 11: "eleventh", 12: "twelfth", 13: "thirteenth"}
 
 
 class Html(str):
@@ -37,10 +35,25 @@ def esc(value: object) -> Html:
 YEAR_FIELDS = frozenset({"year", "previous", "first", "last", "break_year"})
 
 
+_LATIN = re.compile("[A-Za-z]")
+
+
+def is_rtl(lang: str) -> bool:
+    return text("meta.dir", lang) == "rtl"
+
+
+def isolate(value: object, lang: str) -> Html:
+    """Escaped value; in a right-to-left report, Latin text is bidi-isolated so it keeps its own order."""
+    safe = esc(value)
+    if not isinstance(value, Html) and is_rtl(lang) and _LATIN.search(safe):
+        return Html(f"<bdi>{safe}</bdi>")
+    return safe
+
+
 def sentence(key: str, lang: str, count: int | None = None, **values: object) -> Html:
     """Catalogue template ``key`` with every value escaped (counts formatted, years left as they are)."""
     safe = {k: (fmt_int(v, lang) if isinstance(v, int) and not isinstance(v, bool) and k not in YEAR_FIELDS
-                else esc(v))
+                else isolate(v, lang))
             for k, v in values.items()}
     if count is not None and "n" not in safe:
         safe["n"] = fmt_int(count, lang)
@@ -48,18 +61,17 @@ def sentence(key: str, lang: str, count: int | None = None, **values: object) ->
 
 
 def fmt_int(n: int, lang: str) -> str:
-    """Whole number with thousands separators; Western digits in every language (see README)."""
-    return f"{int(n):,}"
+    """Whole number with the language's thousands separator, in Western digits (0-9) in every language."""
+    return f"{int(n):,}".replace(",", text("format.thousands", lang))
 
 
 def fmt_percent(share: float, lang: str) -> str:
-    return f"{round(100 * share):d}%"
+    return text("format.percent", lang, n=str(round(100 * share)))
 
 
 def count_phrase(n: int, noun: str, lang: str) -> Html:
-    """``n`` with its noun agreeing in number, e.g. ``76 countries`` / ``1 country``."""
-    word = text(f"nouns.{noun}", lang, count=int(n))
-    return Html(f"{fmt_int(n, lang)} {word}")
+    """``n`` with its noun in the right number: ``1 country``, ``76 countries``; Arabic ``دولتان``."""
+    return Html(text(f"nouns.{noun}", lang, count=int(n), n=fmt_int(n, lang)))
 
 
 def qualified(value: int, qualifier: str, lang: str) -> Html:
@@ -69,13 +81,12 @@ def qualified(value: int, qualifier: str, lang: str) -> Html:
 
 def qualified_count(value: int, qualifier: str, noun: str, lang: str) -> Html:
     """``more than 800 delegates``: a qualified number with its noun."""
-    word = text(f"nouns.{noun}", lang, count=int(value))
-    return Html(f"{qualified(value, qualifier, lang)} {word}")
+    return Html(text(f"qualifier.{qualifier}", lang, value=count_phrase(value, noun, lang)))
 
 
 def fmt_list(items: Iterable[object], lang: str) -> Html:
     """Join escaped items: ``a``, ``a and b``, ``a, b, and c``."""
-    parts = [esc(i) for i in items]
+    parts = [isolate(i, lang) for i in items]
     if not parts:
         return Html(text("list.none", lang))
     if len(parts) == 1:
@@ -111,9 +122,9 @@ def text_list(key: str, lang: str) -> list[str]:
 
 
 def ordinal(n: int, lang: str) -> str:
-    if lang == "en":
-        return ORDINALS_EN.get(int(n), f"{int(n)}th")
-    return fmt_int(n, lang)
+    """``eleventh``; the number itself beyond the catalogue's list."""
+    words = text_list("meta.ordinals", lang)
+    return words[int(n) - 1] if 1 <= int(n) <= len(words) else fmt_int(n, lang)
 
 
 class Citations:
@@ -140,7 +151,8 @@ class Citations:
                 parts.append(f'{link},<a href="#src-{last}" class="cite">{last}</a>')
             else:
                 parts.append(f'{link}–<a href="#src-{last}" class="cite">{last}</a>')
-        return Html(f"<sup>[{','.join(parts)}]</sup>")
+        # dir="ltr": the bracketed numbers keep their order inside right-to-left prose.
+        return Html(f'<sup dir="ltr">[{",".join(parts)}]</sup>')
 
     def numbered(self) -> list[tuple[int, str]]:
         return sorted(((n, s) for s, n in self.order.items()))

@@ -1,0 +1,138 @@
+"""The Arabic edition: complete catalogue, Arabic prose, names, claims and charts, right-to-left page."""
+
+from __future__ import annotations
+
+import re
+import string
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+import pytest
+
+from mcis_report import chapters, cli, i18n, load_dataset
+from mcis_report.narrative import count_phrase, fmt_list, sentence
+
+ROOT = Path(__file__).resolve().parents[1]
+ARABIC = re.compile("[\u0600-\u06ff]")
+STEPS = [chapters.header, chapters.at_a_glance, chapters.across_editions, chapters.who_came, chapters.messaging,
+         chapters.partners, chapters.changes, chapters.article_checks, chapters.conclusion, chapters.method]
+
+
+def placeholders(value) -> set[str]:
+    values = value.values() if isinstance(value, dict) else [value]
+    if isinstance(value, list):
+        values = value
+    return {name for v in values for _, name, _, _ in string.Formatter().parse(str(v)) if name}
+
+
+def test_arabic_catalogue_exists_and_is_right_to_left():
+    assert "ar" in i18n.languages()
+    assert i18n.text("meta.dir", "ar") == "rtl"
+
+
+def test_every_key_has_the_same_placeholders_in_every_language():
+    english = i18n.catalogue("en")
+    for lang in i18n.languages():
+        other = i18n.catalogue(lang)
+        for key, value in english.items():
+            assert placeholders(other[key]) == placeholders(value), f"{lang}: {key}"
+
+
+def test_arabic_plurals_agree_with_numbers():
+    forms = {n: count_phrase(n, "country", "ar") for n in (1, 2, 3, 11, 100)}
+    assert len(set(forms.values())) == 5
+    assert "3" in forms[3] and "11" in forms[11] and "100" in forms[100]
+    assert all(ARABIC.search(f) for f in forms.values())
+
+
+def test_latin_names_are_isolated_inside_arabic_prose():
+    out = sentence("chapter.glance.theme", "ar", theme="Patriot Congress")
+    assert "<bdi>Patriot Congress</bdi>" in out
+    assert "<bdi>" not in sentence("chapter.glance.theme", "ar", theme="موسكو")
+    assert fmt_list(["NATO", "الغرب"], "ar").count("<bdi>") == 1
+
+
+@pytest.fixture(scope="module")
+def arabic_report(tmp_path_factory):
+    """The 2023 report in Arabic from the shipped data, with the text of every chart recorded."""
+    chart_texts: list[str] = []
+    original = chapters.ReportContext.figure
+
+    def recording_figure(self, ax, name, caption, alt):
+        texts = [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.get_xticklabels()),
+                 *(t.get_text() for t in ax.get_yticklabels())]
+        for legend in [ax.get_legend(), *ax.figure.legends]:
+            if legend is not None:
+                texts += [t.get_text() for t in legend.get_texts()]
+        chart_texts.extend((name, t) for t in texts if t)
+        return original(self, ax, name, caption, alt)
+
+    chapters.ReportContext.figure = recording_figure
+    try:
+        ctx = chapters.ReportContext.open(2023, "ar", ROOT / "data", tmp_path_factory.mktemp("ar"))
+        page = "".join(step(ctx) for step in STEPS)
+    finally:
+        chapters.ReportContext.figure = original
+        plt.close("all")
+    return page, chart_texts
+
+
+def _visible_text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", " ", fragment)
+
+
+def test_headings_captions_and_table_headers_are_arabic(arabic_report):
+    page, _ = arabic_report
+    for tag in ("h1", "h2", "h3", "figcaption", "caption", "th"):
+        for match in re.findall(rf"<{tag}[^>]*>(.*?)</{tag}>", page, flags=re.DOTALL):
+            assert ARABIC.search(_visible_text(match)), f"<{tag}> without Arabic: {match[:80]}"
+
+
+def test_no_english_catalogue_text_in_the_arabic_report(arabic_report):
+    # Source titles stay in their own language: check everything above the numbered source list.
+    page = _visible_text(arabic_report[0].split('<ol class="sources">')[0])
+    english = i18n.catalogue("en")
+    leaks = []
+    for key, value in english.items():
+        for text in (value.values() if isinstance(value, dict) else [value]):
+            for chunk in re.split(r"\{[^}]*\}", str(text)):
+                words = re.findall(r"[A-Za-z]+", chunk)
+                if len(words) >= 3 and " ".join(words) in " ".join(re.findall(r"[A-Za-z]+", page)):
+                    leaks.append((key, chunk.strip()))
+    assert not leaks
+
+
+def test_claims_use_their_arabic_paraphrases_and_arabic_names(arabic_report):
+    import html
+
+    page = arabic_report[0]
+    ds = load_dataset(ROOT / "data")
+    claims = ds.claims.merge(ds.statements[["statement_id", "year", "speaker_ar"]], on="statement_id")
+    claims = claims[claims["year"] == 2023]
+    for row in claims.itertuples():
+        assert html.escape(row.paraphrase_ar) in page
+        assert html.escape(row.paraphrase_en) not in page
+        assert html.escape(row.speaker_ar) in page
+    assert ds.countries.set_index("alpha3").loc["IRN", "name_ar"] in page
+
+
+def test_chart_text_is_arabic(arabic_report):
+    _, texts = arabic_report
+    assert {name for name, _ in texts} >= {"frames_by_speaker", "who_blames_whom", "delegations_by_region",
+                                            "participation_countries"}
+    for name, text in texts:
+        if re.fullmatch(r"[\d.,\s−-]+", text):
+            continue  # numbers and years
+        assert ARABIC.search(text), f"{name}: {text!r}"
+
+
+def test_arabic_build_writes_a_right_to_left_page_and_index_links_both(tmp_path):
+    out = tmp_path / "out"
+    assert cli.main(["build", "--data", str(ROOT / "tests" / "fixtures" / "mini"), "--out", str(out),
+                     "--lang", "all", "--edition", "all"]) == 0
+    page = (out / "2023" / "ar" / "report.html").read_text(encoding="utf-8")
+    html_tag = re.search(r"<html[^>]*>", page).group(0)
+    assert 'lang="ar"' in html_tag and 'dir="rtl"' in html_tag
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for lang in ("en", "ar"):
+        assert f'href="2023/{lang}/report.html"' in index and f'href="2022/{lang}/report.html"' in index
