@@ -44,6 +44,14 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
         ]
 
 
+def _read_text(data_dir: Path, file: str) -> tuple[str | None, list[Problem]]:
+    """The text of ``file``, or ``None`` with the problem when it is missing or not UTF-8."""
+    path = data_dir / file
+    if not path.is_file():
+        return None, [Problem(file, None, None, f"file not found in {data_dir}")]
+    return _decode(path.read_bytes(), file)
+
+
 def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, list[Problem]]:
     """Read ``table.file`` from ``data_dir`` as strings.
 
@@ -52,10 +60,7 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
     Missing values are empty strings at this stage.
     """
     file = table.file
-    path = data_dir / file
-    if not path.is_file():
-        return None, [Problem(file, None, None, f"file not found in {data_dir}")]
-    text, problems = _decode(path.read_bytes(), file)
+    text, problems = _read_text(data_dir, file)
     if text is None:
         return None, problems
     if not text.strip():
@@ -125,10 +130,7 @@ _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _con
 
 def read_yaml(data_dir: Path, file: str) -> tuple[dict | None, list[Problem]]:
     """Load a YAML mapping safely; mappings carry their line number under ``__line__``."""
-    path = data_dir / file
-    if not path.is_file():
-        return None, [Problem(file, None, None, f"file not found in {data_dir}")]
-    text, problems = _decode(path.read_bytes(), file)
+    text, problems = _read_text(data_dir, file)
     if text is None:
         return None, problems
     if not text.strip():
