@@ -24,7 +24,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import cache
@@ -62,7 +62,6 @@ class Plan:
     execution_key: str
     export_key: str
     action: str = "execute"  # "fresh", "export" or "execute"
-    messages: list[str] = field(default_factory=list)
 
 
 # --- parameters ----------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from .tables import CODEBOOK_FILE, TABLES
+from .tables import DATA_FILES
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST = ".mcis-build.json"
@@ -32,15 +32,10 @@ def _sha(*chunks: bytes) -> str:
     return digest.hexdigest()
 
 
-def data_files(data_dir: Path) -> list[str]:
-    """The files of the data folder that the report reads."""
-    return [CODEBOOK_FILE, *(t.file for t in TABLES)]
-
-
 def data_hash(data_dir: Path) -> str:
     """Content hash of every data file read (a missing file hashes as absent)."""
     chunks = []
-    for name in data_files(data_dir):
+    for name in DATA_FILES:
         path = data_dir / name
         chunks += [name.encode(), path.read_bytes() if path.is_file() else b"<missing>"]
     return _sha(*chunks)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from .loading import Problem, read_csv_table, read_yaml
-from .tables import CODEBOOK_FILE, CODEBOOK_SECTIONS, TABLES, Table
+from .tables import CODEBOOK_FILE, CODEBOOK_SECTIONS, DATA_FILES, TABLES, Table
 from .validation import (
     codebook_lookups,
     cross_table_problems,
@@ -153,7 +153,7 @@ _LOADED: dict[tuple, Dataset] = {}
 def _files_state(data_dir: Path) -> tuple:
     """Name, size and modification time of every data file: changes whenever a file is edited."""
     state = []
-    for name in [CODEBOOK_FILE, *(t.file for t in TABLES)]:
+    for name in DATA_FILES:
         try:
             stat = (data_dir / name).stat()
         except OSError:

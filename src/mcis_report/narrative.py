@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-from .i18n import text
+from .i18n import catalogue, text
 
 
 class Html(str):
@@ -116,8 +116,6 @@ def fmt_date_range(start, end, lang: str) -> str:
 
 
 def text_list(key: str, lang: str) -> list[str]:
-    from .i18n import catalogue
-
     return list(catalogue(lang)[key])
 
 

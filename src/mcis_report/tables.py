@@ -298,5 +298,7 @@ TABLES: tuple[Table, ...] = (
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 CODEBOOK_FILE = "codebook.yaml"
+#: Every file of the data folder that is read.
+DATA_FILES = (CODEBOOK_FILE, *(t.file for t in TABLES))
 CODEBOOK_SECTIONS = ("frames", "targets", "claim_regions", "world_regions", "organisations", "article_points")
 LEXICON_LANGUAGES = ("en", "ar", "ru")
