@@ -93,11 +93,6 @@ class KernelWorker:
             process.wait(timeout=10)
         km.cleanup_connection_file()  # the kernel is gone: remove its connection file
 
-    @property
-    def pid(self) -> int | None:
-        process = getattr(getattr(self.km, "provisioner", None), "process", None)
-        return None if process is None else process.pid
-
     # -- running reports ---------------------------------------------------------------------
     def run_notebook(self, notebook: Path, parameters: dict, timeout: int | None = None):
         """Execute ``notebook`` with ``parameters`` in this worker's kernel; return the executed notebook.
