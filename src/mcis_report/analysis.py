@@ -186,8 +186,9 @@ def frame_counts_by_speaker(ds: Dataset, year: int) -> pd.DataFrame:
 
     Rows are speakers (English names, in order of first statement), columns frame ids in codebook order.
     """
-    c = _explode(claims_for(ds, year), "frames")
-    speakers = list(dict.fromkeys(claims_for(ds, year).sort_values("statement_id")["speaker_en"]))
+    claims = claims_for(ds, year)
+    c = _explode(claims, "frames")
+    speakers = list(dict.fromkeys(claims.sort_values("statement_id")["speaker_en"]))
     frame_ids = [f for f in ds.frames["id"] if f in set(c["frames"])]
     table = pd.crosstab(c["speaker_en"], c["frames"]).reindex(index=speakers, columns=frame_ids, fill_value=0)
     table.index.name, table.columns.name = "speaker", "frame"
@@ -207,12 +208,12 @@ def frame_totals(ds: Dataset, year: int) -> pd.DataFrame:
 def strongest_frames(ds: Dataset, year: int, top: int = 2) -> pd.DataFrame:
     """Each speaker's most frequent frames (ties broken by codebook order), with claim counts."""
     matrix = frame_counts_by_speaker(ds, year)
+    totals = claims_for(ds, year)["speaker_en"].value_counts()
     rows = []
     for speaker, counts in matrix.iterrows():
         ranked = [(f, int(n)) for f, n in counts.items() if n > 0]
         ranked.sort(key=lambda item: -item[1])  # stable: codebook order among ties
-        claims = claims_for(ds, year)
-        total = int((claims["speaker_en"] == speaker).sum())
+        total = int(totals.get(speaker, 0))
         rows.append({"speaker": speaker, "claims": total, "frames": tuple(f for f, _ in ranked[:top]),
                      "counts": tuple(n for _, n in ranked[:top])})
     return pd.DataFrame(rows, columns=["speaker", "claims", "frames", "counts"])

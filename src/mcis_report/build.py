@@ -258,8 +258,9 @@ def _failure_message(unit: Unit, failure) -> str:
         injected = next((i for i, c in enumerate(executed) if "injected-parameters" in c.metadata.get("tags", [])),
                         None)
         number = cell + 1 - (1 if injected is not None and cell > injected else 0)
-        first_line = executed[cell].source.strip().splitlines()[-1] if executed[cell].source.strip() else ""
-        where = f"cell {number} (`{first_line}`)"
+        source = executed[cell].source.strip()
+        last_line = source.splitlines()[-1] if source else ""  # the call or statement that failed
+        where = f"cell {number} (`{last_line}`)"
     return (f"{NOTEBOOK.name}, {where}: {failure.ename}: {failure.evalue} "
             f"[parameters: edition={unit.year}, lang={unit.lang}]")
 
@@ -304,10 +305,10 @@ def plan_units(units: list[Unit], data: Path, out: Path, force: bool) -> list[Pl
         execution = cache.execution_key(parts, {"edition": unit.year, "lang": unit.lang}, data_key)
         export = cache.export_key(parts, execution)
         plan = Plan(unit, folder, execution, export)
-        if not force and cache.is_fresh(folder, execution, export):
+        manifest = {} if force else cache.read_manifest(folder)
+        if cache.is_fresh(folder, manifest, execution, export):
             plan.action = "fresh"
-        elif (not force and cache.read_manifest(folder).get("execution") == execution
-              and (folder / "report.ipynb").is_file()):
+        elif manifest.get("execution") == execution and (folder / "report.ipynb").is_file():
             plan.action = "export"
         plans.append(plan)
     return plans

@@ -104,8 +104,7 @@ def manifest_text(execution: str, export: str, files: list[str]) -> str:
                       indent=1, sort_keys=True) + "\n"
 
 
-def is_fresh(folder: Path, execution: str, export: str) -> bool:
-    """The last good build in ``folder`` has these keys and all its files are still there."""
-    manifest = read_manifest(folder)
+def is_fresh(folder: Path, manifest: dict, execution: str, export: str) -> bool:
+    """``manifest`` (of the last good build in ``folder``) has these keys and all its files are still there."""
     return (manifest.get("execution") == execution and manifest.get("export") == export
             and all((folder / f).is_file() for f in manifest.get("files", ["report.html"])))

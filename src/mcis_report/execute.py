@@ -35,15 +35,12 @@ RESET = "get_ipython().run_line_magic('reset', '-f')  # a clean namespace for th
 
 @dataclass
 class ExecutionFailure(Exception):
-    """A cell failed or timed out: which one, and why."""
+    """A cell failed or timed out: which one (index in the executed notebook), why, and that notebook."""
 
     cell: int | None
     ename: str
     evalue: str
-
-    def __str__(self) -> str:
-        where = f"cell {self.cell}" if self.cell is not None else "a cell"
-        return f"{where}: {self.ename}: {self.evalue}"
+    nb: object = None
 
 
 class KernelWorker:
@@ -112,19 +109,13 @@ class KernelWorker:
         client = self._client(nb, timeout)
         try:
             client.execute()
-        except CellTimeoutError:
-            failure = ExecutionFailure(_running_cell(client), "CellTimeoutError", f"no result after {timeout} s")
-            failure.nb = client.nb
-            self.kill()  # the kernel is stuck in a cell: the next report gets a fresh one
-            raise failure from None
-        except DeadKernelError as exc:
-            failure = ExecutionFailure(_running_cell(client), "DeadKernelError", str(exc))
-            failure.nb = client.nb
-            self.kill()
-            raise failure from None
         except CellExecutionError as exc:
-            failure = ExecutionFailure(_error_cell(client.nb), exc.ename, exc.evalue)
-            failure.nb = client.nb
+            raise ExecutionFailure(_error_cell(client.nb), exc.ename, exc.evalue, client.nb) from None
+        except (CellTimeoutError, DeadKernelError) as exc:
+            timed_out = isinstance(exc, CellTimeoutError)
+            reason = f"no result after {timeout} s" if timed_out else str(exc)
+            failure = ExecutionFailure(_running_cell(client), type(exc).__name__, reason, client.nb)
+            self.kill()  # the kernel is stuck or gone: the next report gets a fresh one
             raise failure from None
         finally:
             _release(client)

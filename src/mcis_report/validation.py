@@ -155,7 +155,7 @@ def build_schema(table: Table, lookups: dict[str, frozenset[str]]) -> pa.DataFra
     return pa.DataFrameSchema(columns, strict=True, name=table.name)
 
 
-def _message(column: Column | None, check: str, value: object) -> str:
+def _message(column: Column | None, check: str, value: object, lookups: dict[str, frozenset[str]]) -> str:
     """Turn one pandera failure case into a sentence a data editor understands."""
     if check == "not_nullable":
         return "required value is missing"
@@ -164,16 +164,12 @@ def _message(column: Column | None, check: str, value: object) -> str:
     if check == "field_uniqueness":
         return f"duplicate value {value!r}: must be unique"
     if column is not None and "{bad}" in check:
-        return check.replace("{bad}", _bad_items(column, value))
+        return check.replace("{bad}", _bad_items(value, lookups.get(column.ref or "", frozenset())))
     # Plain replacement, not str.format: messages may contain regex braces such as \d{3}.
     return check.replace("{value!r}", repr(value)).replace("{value}", str(value))
 
 
-_ITEM_LOOKUPS: dict[str, frozenset[str]] = {}
-
-
-def _bad_items(column: Column, value: object) -> str:
-    valid = _ITEM_LOOKUPS.get(column.ref or "", frozenset())
+def _bad_items(value: object, valid: frozenset[str]) -> str:
     bad = [i for i in split_list(value) if i not in valid]
     return ", ".join(repr(b) for b in bad) or repr(value)
 
@@ -182,7 +178,6 @@ def validate_table(
     table: Table, frame: pd.DataFrame, lookups: dict[str, frozenset[str]]
 ) -> tuple[pd.DataFrame, list[Problem]]:
     """Validate one raw table. Returns the typed frame (bad cells left as they were) and problems."""
-    _ITEM_LOOKUPS.update(lookups)
     frame = frame.replace("", pd.NA)
     problems: list[Problem] = []
     frame = _to_whole_numbers(table, frame, problems)
@@ -199,7 +194,8 @@ def validate_table(
             if (line, column) in flagged:
                 continue  # already reported as "not a whole number"
             problems.append(
-                Problem(table.file, line, column, _message(by_name.get(column), str(case.check), case.failure_case))
+                Problem(table.file, line, column, _message(by_name.get(column), str(case.check), case.failure_case,
+                                                          lookups))
             )
         typed = frame
     problems.extend(_one_of(table, typed))
