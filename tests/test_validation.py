@@ -225,7 +225,7 @@ CASES = [
     case("duplicate-header-column", add_column("countries.csv", "region", "asia"),
          E("countries.csv", 1, "region", "column appears twice")),
     case("ragged-row-too-few", edit_row("claims.csv", "C003", lambda f: f[:-1]),
-         E("claims.csv", line_of("claims.csv", "C003"), None, "row has 9 fields, the header has 10")),
+         E("claims.csv", line_of("claims.csv", "C003"), None, "row has 10 fields, the header has 11")),
     case("ragged-row-too-many", edit_row("figures.csv", "2023,delegates,650", lambda f: f + ["extra"]),
          E("figures.csv", line_of("figures.csv", "2023,delegates,650"), None, "row has 10 fields, the header has 9")),
     case("unterminated-quote", replace_text("sources.csv", "Test Blog,", '"Test Blog,'),

@@ -126,6 +126,9 @@ METRICS = (
     "defence_ministers",
     "deputy_ministers_chiefs",
     "countries_invited",
+    "countries_expected",
+    "experts",
+    "expert_countries",
 )
 
 FIGURES = Table(
@@ -232,6 +235,9 @@ CLAIMS = Table(
         Column("paraphrase_en", description="Our paraphrase, English"),
         Column("paraphrase_ar", description="Our paraphrase, Arabic"),
         _sources(),
+        Column("primary_text", "bool",
+               description="true when a cited source is the speaker's own published text (transcript or the "
+                           "speaker's government's release of the speech)"),
     ),
     key="claim_id",
     description="Coded content of statements.",
