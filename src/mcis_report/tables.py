@@ -58,6 +58,32 @@ def _sources() -> Column:
     )
 
 
+#: Languages in which the data's localised columns are written (``venue_en``, ``venue_ar``, …). A report
+#: language must be one of these (and have a catalogue): see ``i18n.check_language``.
+DATA_LANGUAGES = ("en", "ar")
+
+
+def language_name(lang: str) -> str:
+    """English name of a language code (``"ar"`` -> ``"Arabic"``), from CLDR via Babel."""
+    from babel import Locale
+
+    return str(Locale.parse(lang).get_display_name("en"))
+
+
+def localised(stem: str, description: str, *, kind: str = "text", required: bool = True) -> tuple[Column, ...]:
+    """One column per data language, ``<stem>_<lang>``; ``{language}`` in ``description`` names the language."""
+    return tuple(
+        Column(localised_name(stem, lang), kind, required=required,
+               description=description.format(language=language_name(lang)))
+        for lang in DATA_LANGUAGES
+    )
+
+
+def localised_name(stem: str, lang: str) -> str:
+    """The column holding ``stem`` in ``lang``: ``localised_name("paraphrase", "ar") == "paraphrase_ar"``."""
+    return f"{stem}_{lang}"
+
+
 LANGUAGE_CODES_NOTE = "ISO 639-1 code known to pycountry"
 
 SOURCES = Table(
@@ -101,18 +127,14 @@ EDITIONS = Table(
         Column("status", "enum", choices=("held", "not_held"), description="Whether the conference took place"),
         Column("start_date", "date", required=False, description="First day (YYYY-MM-DD)"),
         Column("end_date", "date", required=False, description="Last day (YYYY-MM-DD)"),
-        Column("venue_en", required=False, description="Venue, English"),
-        Column("venue_ar", required=False, description="Venue, Arabic"),
-        Column("theme_en", required=False, description="Central theme or official title, English (our wording)"),
-        Column("theme_ar", required=False, description="Central theme, Arabic"),
-        Column("topics_en", "list", required=False, description="Main topics, ';'-separated, English"),
-        Column("topics_ar", "list", required=False, description="Main topics, same order, Arabic"),
+        *localised("venue", "Venue, {language}", required=False),
+        *localised("theme", "Central theme or official title, {language} (our wording)", required=False),
+        *localised("topics", "Main topics, ';'-separated, {language} (same order in every language)", kind="list",
+                   required=False),
         Column("western_participation", "enum", choices=WESTERN_PARTICIPATION,
                description="Participation of Western/NATO governments"),
-        Column("western_evidence_en", required=False, description="What the evidence says, English"),
-        Column("western_evidence_ar", required=False, description="What the evidence says, Arabic"),
-        Column("dates_note_en", required=False, description="Conflicting dates reported, English"),
-        Column("dates_note_ar", required=False, description="Conflicting dates reported, Arabic"),
+        *localised("western_evidence", "What the evidence says, {language}", required=False),
+        *localised("dates_note", "Conflicting dates reported, {language}", required=False),
         _sources(),
     ),
     key="year",
@@ -143,8 +165,7 @@ FIGURES = Table(
         Column("timing", "enum", choices=("pre_event", "at_event", "post_event", "retrospective"),
                description="When the figure was reported"),
         Column("used", "bool", description="true for the one value per (year, metric) the report uses"),
-        Column("note_en", required=False, description="Note, English"),
-        Column("note_ar", required=False, description="Note, Arabic"),
+        *localised("note", "Note, {language}", required=False),
         _sources(),
     ),
     description="Every reported headline figure, conflicting ones included.",
@@ -174,10 +195,8 @@ DELEGATIONS = Table(
                description="ISO 3166-1 alpha-3 code (empty for an organisation)"),
         Column("organisation", "text", required=False, ref="codebook.organisations",
                description="Organisation id from codebook.yaml (empty for a country)"),
-        Column("head_en", required=False, description="Head of delegation, English"),
-        Column("head_ar", required=False, description="Head of delegation, Arabic"),
-        Column("role_en", required=False, description="Head's role at the time, English"),
-        Column("role_ar", required=False, description="Head's role at the time, Arabic"),
+        *localised("head", "Head of delegation, {language}", required=False),
+        *localised("role", "Head's role at the time, {language}", required=False),
         Column("rank", "enum", choices=RANKS, description="Rank category of the head"),
         Column("attendance", "enum", choices=ATTENDANCE,
                description="in_person, remote, written, or invited_only (attendance not confirmed)"),
@@ -198,18 +217,15 @@ STATEMENTS = Table(
         Column("statement_id", "id", pattern=r"^ST\d{3}$", description="Statement id, ST + three digits"),
         Column("year", "int", ref="editions.year", description="Edition year"),
         Column("date", "date", required=False, description="Date given (YYYY-MM-DD), inside the edition's year"),
-        Column("speaker_en", description="Speaker, English"),
-        Column("speaker_ar", description="Speaker, Arabic"),
+        *localised("speaker", "Speaker, {language}"),
         Column("country", "alpha3", required=False, ref="countries.alpha3", description="Speaker's country"),
         Column("organisation", "text", required=False, ref="codebook.organisations",
                description="Speaker's organisation"),
-        Column("role_en", description="Role at the time, English"),
-        Column("role_ar", description="Role at the time, Arabic"),
+        *localised("role", "Role at the time, {language}"),
         Column("form", "enum", choices=FORMS, description="Form of the statement"),
         Column("delegation_id", "text", required=False, ref="delegations.delegation_id",
                description="Delegation the speaker belonged to"),
-        Column("session_en", required=False, description="Session, English"),
-        Column("session_ar", required=False, description="Session, Arabic"),
+        *localised("session", "Session, {language}", required=False),
         _sources(),
     ),
     key="statement_id",
@@ -232,8 +248,7 @@ CLAIMS = Table(
                description="critical, supportive or neutral"),
         Column("article_points", "list", required=False, ref="codebook.article_points",
                description="Points of the original article the claim bears on"),
-        Column("paraphrase_en", description="Our paraphrase, English"),
-        Column("paraphrase_ar", description="Our paraphrase, Arabic"),
+        *localised("paraphrase", "Our paraphrase, {language}"),
         _sources(),
         Column("primary_text", "bool",
                description="true when a cited source is the speaker's own published text (transcript or the "
@@ -250,12 +265,10 @@ ARTICLE_CHECKS = Table(
         Column("check_id", "id", pattern=r"^K\d{2}$", description="Check id, K + two digits"),
         Column("article_point", "text", required=False, ref="codebook.article_points",
                description="Article point concerned"),
-        Column("article_says_en", description="What the article states, our paraphrase, English"),
-        Column("article_says_ar", description="Same, Arabic"),
+        *localised("article_says", "What the article states, our paraphrase, {language}"),
         Column("verdict", "enum", choices=("supported", "partly_supported", "contradicted", "unverified"),
                description="What the sources show"),
-        Column("finding_en", description="Finding, English"),
-        Column("finding_ar", description="Finding, Arabic"),
+        *localised("finding", "Finding, {language}"),
         _sources(),
     ),
     key="check_id",
