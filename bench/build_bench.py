@@ -2,8 +2,8 @@
 
 Measured in one run on the same machine, after one warm-up of each, as the median of ``--runs`` runs:
 
-- ``floor_s``      the same analysis as a plain Python script in one fresh process: the package's chapter
-                   functions called directly for every report, charts saved, HTML strings built;
+- ``floor_s``      the same analysis as a plain Python script in one fresh process: the package's registered
+                   report parts rendered directly for every report, charts saved, HTML strings built;
 - ``naive_s``      for each report, the ``papermill`` CLI then ``jupyter nbconvert --to html --no-input``,
                    one after the other;
 - ``cold_s``       ``mcis-report build`` with an empty output folder;
@@ -34,14 +34,12 @@ BIN = Path(sys.executable).parent
 FLOOR_SCRIPT = """
 import sys
 from pathlib import Path
-from mcis_report import chapters
+from mcis_report import report
 data, out, units = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
-steps = [chapters.header, chapters.at_a_glance, chapters.across_editions, chapters.who_came, chapters.messaging,
-         chapters.partners, chapters.changes, chapters.article_checks, chapters.conclusion, chapters.method]
 for unit in units:
     year, lang = unit.split("/")
-    ctx = chapters.ReportContext.open(int(year), lang, data, out)
-    page = "".join(step(ctx) for step in steps)
+    ctx = report.ReportContext.open(int(year), lang, data, out)
+    page = report.render_report(ctx, "edition")  # every registered part, as the notebook does
     (ctx.out_dir / "report.html").write_text(page, encoding="utf-8")
 """
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from mcis_report import cli
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -24,12 +23,9 @@ def chromium(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
                           timeout=120, check=False)
 
 
-@pytest.fixture(scope="module")
-def reports(tmp_path_factory):
-    out = tmp_path_factory.mktemp("browser") / "out"
-    assert cli.main(["build", "--data", str(ROOT / "tests" / "fixtures" / "mini"), "--out", str(out),
-                     "--lang", "all"]) == 0
-    return out
+@pytest.fixture
+def reports(mini_reports):
+    return mini_reports
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])

@@ -5,16 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from markupsafe import Markup
 
 from mcis_report import i18n
 from mcis_report.narrative import (
     Citations,
-    Html,
     count_phrase,
-    esc,
     fmt_date_range,
     fmt_int,
     fmt_list,
+    fmt_percent,
+    isolate,
     ordinal,
     qualified,
     qualified_count,
@@ -22,11 +23,20 @@ from mcis_report.narrative import (
 )
 
 
-def test_escape_hostile_strings():
-    assert esc("<script>alert(1)</script>") == "&lt;script&gt;alert(1)&lt;/script&gt;"
-    assert esc('<img src=x onerror="a()">') == "&lt;img src=x onerror=&quot;a()&quot;&gt;"
-    assert esc(Html("<b>kept</b>")) == "<b>kept</b>"
-    assert esc(None) == ""
+def test_data_values_are_escaped_and_isolated():
+    assert isolate("<script>alert(1)</script>") == "<bdi>&lt;script&gt;alert(1)&lt;/script&gt;</bdi>"
+    assert isolate('<img src=x onerror="a()">') == "<bdi>&lt;img src=x onerror=&#34;a()&#34;&gt;</bdi>"
+    assert isolate(Markup("<b>kept</b>")) == "<b>kept</b>"
+    assert isolate(None) == "" and isolate(float("nan")) == ""
+
+
+def test_a_value_in_another_direction_cannot_reorder_the_sentence():
+    out = sentence("chapter.glance.theme", "en", theme="موسكو")
+    assert "<bdi>موسكو</bdi>" in out
+
+
+def strip_bdi(html: str) -> str:
+    return html.replace("<bdi>", "").replace("</bdi>", "")
 
 
 def test_sentence_escapes_values_but_not_template():
@@ -60,11 +70,12 @@ def test_qualified_numbers():
     assert qualified_count(1, "exact", "delegate", "en") == "1 delegate"
 
 
-def test_lists():
+def test_lists_follow_the_locale_pattern():
     assert fmt_list([], "en") == "none"
-    assert fmt_list(["a"], "en") == "a"
-    assert fmt_list(["a", "b"], "en") == "a and b"
-    assert fmt_list(["a", "b", "<c>"], "en") == "a, b, and &lt;c&gt;"
+    assert strip_bdi(fmt_list(["a"], "en")) == "a"
+    assert strip_bdi(fmt_list(["a", "b"], "en")) == "a and b"
+    assert strip_bdi(fmt_list(["a", "b", "<c>"], "en")) == "a, b and &lt;c&gt;"
+    assert strip_bdi(fmt_list(["أ", "ب", "ج"], "ar")) == "أ وب وج"
 
 
 def test_dates():
@@ -72,6 +83,7 @@ def test_dates():
     assert fmt_date_range(day, day, "en") == "15 August 2023"
     assert fmt_date_range(dt.date(2013, 5, 23), dt.date(2013, 5, 24), "en") == "23–24 May 2013"
     assert fmt_date_range(dt.date(2019, 4, 30), dt.date(2019, 5, 2), "en") == "30 April 2019 – 2 May 2019"
+    assert fmt_date_range(day, None, "ar") == "15 أغسطس 2023"
     assert fmt_date_range(None, None, "en") == ""
 
 
@@ -79,6 +91,21 @@ def test_numbers_and_ordinals():
     assert fmt_int(76, "en") == "76"
     assert fmt_int(1234567, "en") == "1,234,567"
     assert ordinal(11, "en") == "eleventh"
+    assert fmt_int(1234567, "ar") == "1,234,567"  # Western digits in Arabic too (README, "Digits")
+    assert fmt_percent(0.25, "en") == "25%"
+    assert "25" in fmt_percent(0.25, "ar") and not any("٠" <= c <= "٩" for c in fmt_percent(0.25, "ar"))
+
+
+@pytest.mark.parametrize(("n", "category"), [(1, "one"), (2, "few"), (5, "many"), (21, "one"), (11, "many")])
+def test_plural_rules_come_from_cldr_for_any_language(n, category):
+    assert i18n.plural_category(n, "ru") == category
+
+
+def test_a_language_without_catalogue_or_data_is_refused_naming_what_is_missing():
+    assert i18n.check_language("en") == [] and i18n.check_language("ar") == []
+    problems = " ".join(i18n.check_language("ru"))
+    assert "no catalogue src/mcis_report/catalogue/ru.yaml" in problems
+    assert "'*_ru' columns" in problems
 
 
 def test_citations_number_in_first_seen_order():

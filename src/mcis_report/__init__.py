@@ -21,7 +21,7 @@ _LAZY = {
     "DataValidationError": ("dataset", "DataValidationError"),
     "Problem": ("loading", "Problem"),
 }
-_SUBMODULES = {"analysis", "charts", "narrative", "i18n", "chapters", "build", "dataset", "coding", "tables"}
+_SUBMODULES = {"analysis", "charts", "narrative", "i18n", "report", "build", "dataset", "coding", "tables"}
 
 __all__ = [
     "DataValidationError",
@@ -30,7 +30,6 @@ __all__ = [
     "__version__",
     "analysis",
     "build",
-    "chapters",
     "charts",
     "check_dataset",
     "coding",
@@ -38,6 +37,7 @@ __all__ = [
     "i18n",
     "load_dataset",
     "narrative",
+    "report",
     "tables",
 ]
 

@@ -174,24 +174,28 @@ def _title(unit: Unit) -> str:
 
 
 def _commit(plan: Plan, staged_out: Path | None, nb, page: str) -> Path:
-    """Move a finished report into place: files first, each atomically, the manifest last."""
+    """Move a finished report into place: the files it listed first, each atomically, the manifest last."""
     from .export import notebook_bytes
+    from .report.artifacts import MANIFEST as ARTIFACTS
+    from .report.artifacts import read_manifest
 
     final = plan.folder
+    previous = cache.read_manifest(final).get("files", [])
     (final / cache.MANIFEST).unlink(missing_ok=True)
     files = ["report.html", "report.ipynb"]
     if staged_out is not None:
-        for sub in ("figures", "tables"):
-            fresh = sorted((staged_out / sub).glob("*")) if (staged_out / sub).is_dir() else []
-            for file in fresh:
-                atomic_write(final / sub / file.name, file.read_bytes())
-            names = {f.name for f in fresh}
-            for stale in (final / sub).glob("*") if (final / sub).is_dir() else []:
-                if stale.name not in names:
-                    stale.unlink()
-            files += [f"{sub}/{name}" for name in sorted(names)]
+        listed = read_manifest(staged_out)
+        if listed is None:
+            raise BuildError(f"{NOTEBOOK.name} [edition={plan.unit.year}, lang={plan.unit.lang}] did not list the "
+                             f"files it wrote ({ARTIFACTS}); its last cell must call report.render_report")
+        written = sorted({*listed, ARTIFACTS})
+        for name in written:
+            atomic_write(_inside(final / name, final), (staged_out / name).read_bytes())
+        for stale in set(previous) - set(written) - set(files):
+            _inside(final / stale, final).unlink(missing_ok=True)
+        files += written
     else:
-        files += cache.read_manifest(final).get("files", [])
+        files += [f for f in previous if f not in files]
     atomic_write(final / "report.ipynb", notebook_bytes(nb))
     atomic_write(final / "report.html", page)
     atomic_write(final / cache.MANIFEST, cache.manifest_text(plan.execution_key, plan.export_key,

@@ -20,7 +20,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST = ".mcis-build.json"
 #: Libraries whose version can change the executed notebook or the page.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "pandera", "pycountry", "PyYAML", "nbformat",
-                    "nbclient", "nbconvert", "papermill", "ipykernel", "jinja2", "mistune", "beautifulsoup4")
+                    "nbclient", "nbconvert", "papermill", "ipykernel", "jinja2", "mistune", "beautifulsoup4",
+                    "pillow", "Babel", "MarkupSafe")
 CACHE_FORMAT = 1
 
 

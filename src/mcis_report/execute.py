@@ -25,7 +25,7 @@ KERNEL = "python3"
 # files are unchanged) and matplotlib's fonts and renderer.
 WARM_UP = """\
 import matplotlib.pyplot as plt
-import mcis_report.chapters
+import mcis_report.report
 mcis_report.charts.set_theme()
 plt.subplots()[0].savefig(__import__("io").BytesIO(), format="png")
 plt.close("all")

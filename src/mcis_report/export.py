@@ -13,7 +13,7 @@ from pathlib import Path
 from .i18n import languages, text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-NOTE_TAG = "analyst-note"
+NOTE_TAG = "remove-cell"  # the tag JupyterLab and nbconvert use for cells left out of an export
 _exporter_lock = threading.Lock()
 _shared: dict = {}
 

@@ -1,206 +1,83 @@
-"""Report chapters (presentation layer): each function turns analysis results into one HTML section.
+"""The edition report (presentation layer): one registered part per chapter, in reading order.
 
-The report notebook calls these in order with one :class:`ReportContext`. A chapter returns a
-:class:`Section` (displayed as HTML by Jupyter) and saves its figures and derived tables under the
-context's output folder so they can be reused outside the report.
+Each part takes the :class:`ReportContext`, computes through ``analysis``, writes its sentences from
+the catalogues, saves its figures and tables through the context and returns a :class:`Section`.
 """
 
 from __future__ import annotations
 
-import base64
-import io
-from dataclasses import dataclass, field
-from pathlib import Path
-
 import pandas as pd
+from markupsafe import Markup
 
-from . import analysis as an
-from . import charts
-from .dataset import Dataset, load_dataset
-from .i18n import languages, text
-from .narrative import (
-    Citations,
-    Html,
+from .. import analysis as an
+from .. import charts
+from ..i18n import text
+from ..narrative import (
     count_phrase,
-    esc,
     fmt_date_range,
     fmt_int,
     fmt_list,
     fmt_percent,
-    is_rtl,
+    isolate,
     ordinal,
     qualified,
     qualified_count,
-    sentence,
 )
+from . import html
+from .context import ReportContext
+from .html import Section, bullet_list, heading, paragraph
+from .registry import parts, register
 
-CHAPTERS = ("glance", "editions", "delegations", "messaging", "partners", "changes", "checks", "conclusion",
-            "method")
-
-
-class Section(str):
-    """A chapter's HTML; Jupyter shows it as HTML, its plain repr stays short."""
-
-    def _repr_html_(self) -> str:
-        return str(self)
-
-    def __repr__(self) -> str:
-        return f"<Section: {len(self)} characters of HTML>"
+REPORT = "edition"
 
 
-class ParameterError(ValueError):
-    """A report parameter outside its valid values."""
+def _section(ctx: ReportContext, chapter: str, *parts_: object) -> Section:
+    return html.section(chapter, ctx.text(f"chapter.{chapter}.title"), parts_)
 
 
-@dataclass
-class ReportContext:
-    """Everything a chapter needs: the data, the edition, the language and where to save files."""
-
-    ds: Dataset
-    year: int
-    lang: str
-    out_dir: Path
-    citations: Citations = field(default_factory=Citations)
-    figure_count: int = 0
-    table_count: int = 0
-
-    @classmethod
-    def open(cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path) -> ReportContext:
-        """Load the data, check the parameters and prepare ``<output_dir>/<edition>/<lang>``."""
-        if lang not in languages():
-            raise ParameterError(f"unknown language {lang!r} (valid: {', '.join(languages())})")
-        ds = load_dataset(data_dir)
-        if int(edition) not in ds.years:
-            raise ParameterError(f"unknown edition {edition!r} (valid: {', '.join(map(str, ds.years))})")
-        out_dir = Path(output_dir) / str(int(edition)) / lang
-        for sub in ("figures", "tables"):
-            (out_dir / sub).mkdir(parents=True, exist_ok=True)
-        charts.set_theme()
-        return cls(ds=ds, year=int(edition), lang=lang, out_dir=out_dir)
-
-    @property
-    def rtl(self) -> bool:
-        return is_rtl(self.lang)
-
-    # --- labels in the report's language ------------------------------------------------------
-    def t(self, key: str, count: int | None = None, **values) -> Html:
-        return sentence(key, self.lang, count=count, **values)
-
-    def label(self, section: str, item_id: str) -> str:
-        """Codebook label (frames, targets, claim_regions, world_regions, organisations, article_points)."""
-        table = getattr(self.ds, section)
-        match = table.loc[table["id"] == item_id, f"label_{self.lang}"]
-        return str(match.iloc[0]) if not match.empty else str(item_id)
-
-    def country(self, alpha3: str | None) -> str:
-        if alpha3 is None or pd.isna(alpha3):
-            return ""
-        column = "name_en" if self.lang == "en" else f"name_{self.lang}"
-        match = self.ds.countries.loc[self.ds.countries["alpha3"] == alpha3, column]
-        return str(match.iloc[0]) if not match.empty else str(alpha3)
-
-    def actor(self, country: str | None, organisation: str | None) -> str:
-        """Country name, or the organisation's label when there is no country."""
-        if country is not None and not pd.isna(country):
-            return self.country(country)
-        return self.label("organisations", organisation)
-
-    def col(self, name: str) -> str:
-        return text(f"columns.{name}", self.lang)
-
-    def local(self, row: pd.Series, stem: str) -> object:
-        """The ``<stem>_<lang>`` value of a row (names, roles, paraphrases)."""
-        return row[f"{stem}_{self.lang}"]
-
-    def cite(self, source_ids) -> Html:
-        return self.citations.mark(source_ids)
-
-    # --- figures and tables -------------------------------------------------------------------
-    def figure(self, ax, name: str, caption: str, alt: str) -> Html:
-        """Save the Axes' figure as PNG and SVG and return it as an HTML figure with caption and alt text."""
-        import matplotlib.pyplot as plt
-
-        fig = ax.figure
-        self.figure_count += 1
-        png = io.BytesIO()
-        fig.savefig(png, format="png", metadata={"Software": None})
-        fig.savefig(self.out_dir / "figures" / f"{name}.svg", format="svg", metadata={"Date": None})
-        (self.out_dir / "figures" / f"{name}.png").write_bytes(png.getvalue())
-        plt.close(fig)
-        data = base64.b64encode(png.getvalue()).decode("ascii")
-        number = text("meta.figure", self.lang, n=fmt_int(self.figure_count, self.lang))
-        return Html(
-            f'<figure id="fig-{esc(name)}"><img src="data:image/png;base64,{data}" alt="{esc(alt)}">'
-            f"<figcaption><strong>{esc(number)}.</strong> {esc(caption)}</figcaption></figure>"
-        )
-
-    def table(self, frame: pd.DataFrame, name: str, caption: str, raw: pd.DataFrame | None = None) -> Html:
-        """Render ``frame`` (cells escaped unless already Html) and save ``raw`` (or it) as CSV."""
-        (raw if raw is not None else frame).to_csv(self.out_dir / "tables" / f"{name}.csv", index=False)
-        self.table_count += 1
-        number = text("meta.table", self.lang, n=fmt_int(self.table_count, self.lang))
-        head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
-        body = "".join(
-            "<tr>" + "".join(f"<td>{esc(v)}</td>" for v in row) + "</tr>" for row in frame.itertuples(index=False)
-        )
-        return Html(
-            f'<div class="table-wrap"><table id="tab-{esc(name)}"><caption><strong>{esc(number)}.</strong> '
-            f"{esc(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
-        )
-
-
-def _section(ctx: ReportContext, chapter: str, *parts: str) -> Section:
-    title = text(f"chapter.{chapter}.title", ctx.lang)
-    body = "\n".join(p for p in parts if p)
-    return Section(f'<section class="chapter" id="{chapter}"><h2>{esc(title)}</h2>\n{body}\n</section>')
-
-
-def _p(*sentences: str) -> str:
-    content = " ".join(s for s in sentences if s)
-    return f"<p>{content}</p>" if content else ""
-
-
-def _ul(items: list[str]) -> str:
-    return "<ul>" + "".join(f"<li>{i}</li>" for i in items) + "</ul>" if items else ""
-
-
-def _labels(ctx: ReportContext, section: str, ids) -> list[str]:
-    return [ctx.label(section, i) for i in ids]
+def _sub(ctx: ReportContext, key: str) -> Markup:
+    return heading(3, ctx.text(key))
 
 
 # --- header --------------------------------------------------------------------------------------------
 
 
+@register(REPORT, "header", toc=False)
 def header(ctx: ReportContext) -> Section:
-    """Title, subtitle and table of contents."""
+    """Title, subtitle and the table of contents (every registered part with a title)."""
     ed = an.edition(ctx.ds, ctx.year)
     title = ctx.t("meta.report_title", year=ctx.year)
     subtitle = ctx.t("meta.report_subtitle", number=int(ed["number"]))
-    toc = "".join(f'<li><a href="#{c}">{esc(text(f"chapter.{c}.title", ctx.lang))}</a></li>' for c in CHAPTERS)
-    return Section(
-        f'<header class="report-header"><h1 id="top">{title}</h1><p class="subtitle">{subtitle}</p></header>'
-        f'<nav class="toc" aria-label="{esc(text("meta.contents", ctx.lang))}">'
-        f'<h2>{esc(text("meta.contents", ctx.lang))}</h2><ol>{toc}</ol></nav>'
+    toc = Markup("").join(
+        Markup('<li><a href="#{}">{}</a></li>').format(part.id, ctx.text(part.title_key))
+        for part in parts(REPORT) if part.toc
     )
+    contents = ctx.text("meta.contents")
+    return Section(Markup(
+        '<header class="report-header"><h1 id="top">{0}</h1><p class="subtitle">{1}</p></header>'
+        '<nav class="toc" aria-label="{2}"><h2>{2}</h2><ol>{3}</ol></nav>'
+    ).format(title, subtitle, contents, toc))
 
 
 # --- 1. at a glance ------------------------------------------------------------------------------------
 
 
+@register(REPORT, "glance")
 def at_a_glance(ctx: ReportContext) -> Section:
+    """Date, venue and theme; headline figures with their timing and conflicts; Western participation (editions, figures)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     ed = an.edition(ds, year)
     venue = ctx.local(ed, "venue")
     venue_text = ctx.t("chapter.glance.venue", venue=venue) if not pd.isna(venue) else ctx.t("chapter.glance.no_venue")
     opening = ctx.t("chapter.glance.held", ordinal=ordinal(int(ed["number"]), lang),
-                    dates=fmt_date_range(ed["start_date"], ed["end_date"], lang), venue=Html(venue_text))
+                    dates=fmt_date_range(ed["start_date"], ed["end_date"], lang), venue=venue_text)
     theme = ctx.local(ed, "theme")
     theme_text = ctx.t("chapter.glance.theme", theme=theme) if not pd.isna(theme) else ctx.t("chapter.glance.no_theme")
-    parts = [_p(opening + ctx.cite(ed["source_ids"]), theme_text)]
+    parts = [paragraph(opening + ctx.cite(ed["source_ids"]), theme_text)]
 
     figures = an.headline_figures(ds, year)
     if figures.empty:
-        parts.append(_p(ctx.t("chapter.glance.no_figures")))
+        parts.append(paragraph(ctx.t("chapter.glance.no_figures")))
     else:
         items = []
         for row in figures.itertuples(index=False):
@@ -208,22 +85,22 @@ def at_a_glance(ctx: ReportContext) -> Section:
             items.append(ctx.t("chapter.glance.figure_item",
                                amount=qualified_count(row.value, row.qualifier, noun, lang),
                                timing=text(f"timing.{row.timing}", lang), cite=ctx.cite(row.source_ids)))
-        parts.append(_p(ctx.t("chapter.glance.figures_intro")) + _ul(items))
+        parts.append(paragraph(ctx.t("chapter.glance.figures_intro")) + bullet_list(items))
         missing = [text(f"metric.{m}", lang) for m in ("delegates", "countries", "organisations", "defence_ministers")
                    if m not in set(figures["metric"])]
         if missing:
-            parts.append(_p(ctx.t("chapter.glance.missing_metrics", metrics=fmt_list(missing, lang))))
+            parts.append(paragraph(ctx.t("chapter.glance.missing_metrics", metrics=fmt_list(missing, lang))))
         for row in figures[figures["conflicting"]].itertuples(index=False):
-            parts.append(_p(ctx.t("chapter.glance.conflict", metric=text(f"metric.{row.metric}", lang),
+            parts.append(paragraph(ctx.t("chapter.glance.conflict", metric=text(f"metric.{row.metric}", lang),
                                   n=row.reports, low=row.low, high=row.high,
                                   value=qualified(row.value, row.qualifier, lang),
                                   cite=ctx.cite(row.all_source_ids))))
     evidence = ctx.local(ed, "western_evidence")
-    parts.append(_p(ctx.t("chapter.glance.western", western=text(f"western.{ed['western_participation']}", lang),
+    parts.append(paragraph(ctx.t("chapter.glance.western", western=text(f"western.{ed['western_participation']}", lang),
                           evidence="" if pd.isna(evidence) else evidence, cite=ctx.cite(ed["source_ids"]))))
     note = ctx.local(ed, "dates_note")
     if not pd.isna(note):
-        parts.append(_p(ctx.t("chapter.glance.dates_note", note=note)))
+        parts.append(paragraph(ctx.t("chapter.glance.dates_note", note=note)))
     return _section(ctx, "glance", *parts)
 
 
@@ -234,28 +111,30 @@ def _points(frame: pd.DataFrame, lang: str) -> str:
     return "; ".join(f"{int(r.year)}: {fmt_int(r.value, lang)}" for r in frame.dropna(subset=["value"]).itertuples())
 
 
+@register(REPORT, "editions")
 def across_editions(ctx: ReportContext) -> Section:
+    """Participation across editions, the Western break, the years not held, the timeline and conflicting figures (editions, figures)."""
     ds, lang = ctx.ds, ctx.lang
     years = ds.years
-    parts = [_p(ctx.t("chapter.editions.intro", editions=count_phrase(len(years), "edition", lang),
+    parts = [paragraph(ctx.t("chapter.editions.intro", editions=count_phrase(len(years), "edition", lang),
                       first=years[0], last=years[-1]))]
     gaps = an.not_held_years(ds)
     if gaps:
         notes = [ctx.local(an.edition(ds, y), "dates_note") for y in gaps]
         note = " ".join(str(n) for n in notes if not pd.isna(n))
         cites = [s for y in gaps for s in an.edition(ds, y)["source_ids"]]
-        parts.append(_p(ctx.t("chapter.editions.gap", years=fmt_list(gaps, lang), note=note) + ctx.cite(cites)))
+        parts.append(paragraph(ctx.t("chapter.editions.gap", years=fmt_list(gaps, lang), note=note) + ctx.cite(cites)))
     break_year = an.western_break_year(ds)
     held = ds.editions[ds.editions["status"] == "held"]
     participated = [int(y) for y in held.loc[held["western_participation"] == "participated", "year"]]
     partial = [int(y) for y in held.loc[held["western_participation"] == "partial", "year"]]
     if break_year is None:
-        parts.append(_p(ctx.t("chapter.editions.no_break")))
+        parts.append(paragraph(ctx.t("chapter.editions.no_break")))
     elif partial:
-        parts.append(_p(ctx.t("chapter.editions.break", participated=fmt_list(participated, lang),
+        parts.append(paragraph(ctx.t("chapter.editions.break", participated=fmt_list(participated, lang),
                               break_year=break_year, partial=fmt_list(partial, lang))))
     else:
-        parts.append(_p(ctx.t("chapter.editions.break_no_partial", participated=fmt_list(participated, lang),
+        parts.append(paragraph(ctx.t("chapter.editions.break_no_partial", participated=fmt_list(participated, lang),
                               break_year=break_year)))
 
     hue_labels = {k: text(f"western.{k}", lang) for k in charts.PALETTE}
@@ -278,8 +157,8 @@ def across_editions(ctx: ReportContext) -> Section:
             ctx.col("year"): int(ed.year),
             ctx.col("edition"): "" if pd.isna(ed.number) else int(ed.number),
             ctx.col("dates"): fmt_date_range(ed.start_date, ed.end_date, lang),
-            ctx.col("theme"): row[f"theme_{lang}"],
-            ctx.col("topics"): "; ".join(row[f"topics_{lang}"]),
+            ctx.col("theme"): row[ctx.column("theme")],
+            ctx.col("topics"): "; ".join(row[ctx.column("topics")]),
             ctx.col("western"): text(f"western.{ed.western_participation}", lang),
             ctx.col("sources"): ctx.cite(ed.source_ids),
         })
@@ -289,9 +168,9 @@ def across_editions(ctx: ReportContext) -> Section:
 
     conflicts = an.figure_conflicts(ds)
     if conflicts.empty:
-        parts.append(_p(ctx.t("chapter.editions.no_conflicts")))
+        parts.append(paragraph(ctx.t("chapter.editions.no_conflicts")))
     else:
-        parts.append(_p(ctx.t("chapter.editions.conflicts_intro")))
+        parts.append(paragraph(ctx.t("chapter.editions.conflicts_intro")))
         table = pd.DataFrame({
             ctx.col("year"): conflicts["year"].astype(int),
             ctx.col("metric"): [text(f"metric.{m}", lang) for m in conflicts["metric"]],
@@ -309,15 +188,17 @@ def across_editions(ctx: ReportContext) -> Section:
 # --- 3. who came ---------------------------------------------------------------------------------------
 
 
+@register(REPORT, "delegations")
 def who_came(ctx: ReportContext) -> Section:
+    """Named delegations by attendance, region, bloc and rank (delegations, countries, memberships, figures)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     d = an.delegations_for(ds, year)
     if d.empty:
-        return _section(ctx, "delegations", _p(ctx.t("chapter.delegations.none", year=year)))
+        return _section(ctx, "delegations", paragraph(ctx.t("chapter.delegations.none", year=year)))
     counts = d["attendance"].value_counts()
     attended = int(d["attendance"].isin(an.ATTENDED).sum())
     named_countries = int(d.loc[d["attendance"].isin(an.ATTENDED), "country"].notna().sum())
-    parts = [_p(ctx.t(
+    parts = [paragraph(ctx.t(
         "chapter.delegations.named", year=year,
         named=count_phrase(len(d), "delegation", lang), attended=attended,
         in_person=int(counts.get("in_person", 0)), remote=int(counts.get("remote", 0)),
@@ -326,7 +207,7 @@ def who_came(ctx: ReportContext) -> Section:
     ) + ctx.cite(an.cited_sources(d)))]
     countries = an.figure_value(ds, year, "countries")
     if countries is not None:
-        parts.append(_p(ctx.t("chapter.delegations.coverage",
+        parts.append(paragraph(ctx.t("chapter.delegations.coverage",
                               countries=qualified_count(countries["value"], countries["qualifier"], "country", lang),
                               named_countries=named_countries) + ctx.cite(countries["source_ids"])))
 
@@ -348,18 +229,19 @@ def who_came(ctx: ReportContext) -> Section:
     if not present.empty:
         items = [ctx.t("chapter.delegations.bloc_item", n=int(r.delegations),
                        bloc=ctx.label("organisations", r.organisation)) for r in present.itertuples()]
-        parts.append(_p(ctx.t("chapter.delegations.blocs", items=fmt_list(items, lang))
+        parts.append(paragraph(ctx.t("chapter.delegations.blocs", items=fmt_list(items, lang))
                         + ctx.cite(an.cited_sources(ds.memberships[ds.memberships["organisation"].isin(
                             present["organisation"])]))))
     ranks = an.rank_counts(ds, year)
     if not ranks.empty:
-        items = [f"{esc(text(f'rank.{r.rank}', lang))} ({fmt_int(r.delegations, lang)})" for r in ranks.itertuples()]
-        parts.append(_p(ctx.t("chapter.delegations.ranks", items=fmt_list([Html(i) for i in items], lang))))
+        items = [Markup("{} ({})").format(ctx.text(f"rank.{r.rank}"), fmt_int(r.delegations, lang))
+                 for r in ranks.itertuples()]
+        parts.append(paragraph(ctx.t("chapter.delegations.ranks", items=fmt_list(items, lang))))
 
     listing = pd.DataFrame({
         ctx.col("country"): [ctx.actor(c, o) for c, o in zip(d["country"], d["organisation"], strict=True)],
-        ctx.col("head"): d[f"head_{lang}"].fillna(""),
-        ctx.col("role"): d[f"role_{lang}"].fillna(""),
+        ctx.col("head"): d[ctx.column("head")].fillna(""),
+        ctx.col("role"): d[ctx.column("role")].fillna(""),
         ctx.col("attendance"): [text(f"attendance.{a}", lang) for a in d["attendance"]],
         ctx.col("sources"): [ctx.cite(s) for s in d["source_ids"]],
     })
@@ -370,13 +252,15 @@ def who_came(ctx: ReportContext) -> Section:
 # --- 4. the messaging ------------------------------------------------------------------------------------
 
 
+@register(REPORT, "messaging")
 def messaging(ctx: ReportContext) -> Section:
+    """Frames by speaker, who blames whom, regions, strongest frames and the claims (claims, statements, codebook)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     claims = an.claims_for(ds, year)
     if claims.empty:
-        return _section(ctx, "messaging", _p(ctx.t("chapter.messaging.none", year=year)))
+        return _section(ctx, "messaging", paragraph(ctx.t("chapter.messaging.none", year=year)))
     speakers = claims["speaker_en"].nunique()
-    parts = [_p(ctx.t("chapter.messaging.intro", year=year, claims=count_phrase(len(claims), "claim", lang),
+    parts = [paragraph(ctx.t("chapter.messaging.intro", year=year, claims=count_phrase(len(claims), "claim", lang),
                       statements=count_phrase(claims["statement_id"].nunique(), "statement", lang),
                       speakers=count_phrase(speakers, "speaker", lang)))]
     totals = an.frame_totals(ds, year).head(3)
@@ -384,7 +268,7 @@ def messaging(ctx: ReportContext) -> Section:
                    claims=count_phrase(r.claims, "claim", lang), speakers=count_phrase(r.speakers, "speaker", lang))
              for r in totals.itertuples()]
     stance = an.stance_counts(ds, year)
-    parts.append(_p(ctx.t("chapter.messaging.top_frames", items=fmt_list(items, lang)),
+    parts.append(paragraph(ctx.t("chapter.messaging.top_frames", items=fmt_list(items, lang)),
                     ctx.t("chapter.messaging.stance", critical=int(stance.get("critical", 0)), total=len(claims),
                           supportive=int(stance.get("supportive", 0)))))
 
@@ -397,22 +281,23 @@ def messaging(ctx: ReportContext) -> Section:
     points = "; ".join(f"{s} – {f}: {int(n)}" for (s, f), n in stacked.items())
     parts.append(ctx.figure(ax, "frames_by_speaker", text("chapter.messaging.heatmap_caption", lang),
                             text("chapter.messaging.heatmap_alt", lang, points=points)))
-    matrix.to_csv(ctx.out_dir / "tables" / "frames_by_speaker.csv")
+    ctx.save_table(matrix, "frames_by_speaker", index=True)
 
-    parts.append(f"<h3>{esc(text('chapter.messaging.blame_title', lang))}</h3>")
+    parts.append(_sub(ctx, "chapter.messaging.blame_title"))
     targets = an.target_totals(ds, year)
     if targets.empty:
-        parts.append(_p(ctx.t("chapter.messaging.no_blame")))
+        parts.append(paragraph(ctx.t("chapter.messaging.no_blame")))
     else:
         top = targets.iloc[0]
         top_kwargs = {"top": ctx.label("targets", top["target"]), "claims": count_phrase(top["claims"], "claim", lang),
                           "speakers": count_phrase(top["speakers"], "speaker", lang)}
         if len(targets) == 1:
-            parts.append(_p(ctx.t("chapter.messaging.blame_single", **top_kwargs)))
+            parts.append(paragraph(ctx.t("chapter.messaging.blame_single", **top_kwargs)))
         else:
-            rest = [f"{esc(ctx.label('targets', r.target))} ({count_phrase(r.claims, 'claim', lang)})"
+            rest = [Markup("{} ({})").format(isolate(ctx.label("targets", r.target)),
+                                             count_phrase(r.claims, "claim", lang))
                     for r in targets.iloc[1:4].itertuples()]
-            parts.append(_p(ctx.t("chapter.messaging.blame", rest=fmt_list([Html(r) for r in rest], lang),
+            parts.append(paragraph(ctx.t("chapter.messaging.blame", rest=fmt_list(rest, lang),
                                   **top_kwargs)))
         pairs = an.blame_pairs(ds, year, by="country")
         pivot = pairs.pivot_table(index="source", columns="target", values="claims", fill_value=0)
@@ -423,19 +308,20 @@ def messaging(ctx: ReportContext) -> Section:
                            for r in pairs.head(5).itertuples())
         parts.append(ctx.figure(ax, "who_blames_whom", text("chapter.messaging.blame_caption", lang),
                                 text("chapter.messaging.blame_alt", lang, points=points)))
-        pairs.to_csv(ctx.out_dir / "tables" / "who_blames_whom.csv", index=False)
+        ctx.save_table(pairs, "who_blames_whom")
 
     regions = an.region_mentions(ds, year).head(5)
     if regions.empty:
-        parts.append(_p(ctx.t("chapter.messaging.no_regions")))
+        parts.append(paragraph(ctx.t("chapter.messaging.no_regions")))
     else:
-        items = [Html(f"{esc(ctx.label('claim_regions', r.region))} ({count_phrase(r.claims, 'claim', lang)})")
+        items = [Markup("{} ({})").format(isolate(ctx.label("claim_regions", r.region)),
+                                          count_phrase(r.claims, "claim", lang))
                  for r in regions.itertuples()]
-        parts.append(_p(ctx.t("chapter.messaging.regions", items=fmt_list(items, lang))))
+        parts.append(paragraph(ctx.t("chapter.messaging.regions", items=fmt_list(items, lang))))
 
-    parts.append(f"<h3>{esc(text('chapter.messaging.strongest_title', lang))}</h3>")
+    parts.append(_sub(ctx, "chapter.messaging.strongest_title"))
     strongest = an.strongest_frames(ds, year)
-    parts.append(_ul([
+    parts.append(bullet_list([
         ctx.t("chapter.messaging.strongest_item", speaker=names.get(r.speaker, r.speaker),
               frames=fmt_list([ctx.t("chapter.messaging.strongest_frame", label=ctx.label("frames", f),
                                      claims=count_phrase(n, "claim", lang))
@@ -446,9 +332,9 @@ def messaging(ctx: ReportContext) -> Section:
 
     table = pd.DataFrame({
         ctx.col("speaker"): [names[s] for s in claims["speaker_en"]],
-        ctx.col("frames"): ["; ".join(_labels(ctx, "frames", f)) for f in claims["frames"]],
-        ctx.col("targets"): ["; ".join(_labels(ctx, "targets", t)) for t in claims["targets"]],
-        ctx.col("paraphrase"): claims[f"paraphrase_{lang}"],
+        ctx.col("frames"): ["; ".join(ctx.labels("frames", f)) for f in claims["frames"]],
+        ctx.col("targets"): ["; ".join(ctx.labels("targets", t)) for t in claims["targets"]],
+        ctx.col("paraphrase"): claims[ctx.column("paraphrase")],
         ctx.col("sources"): [ctx.cite(s) for s in claims["source_ids"]],
     })
     parts.append(ctx.table(table, "claims", text("chapter.messaging.claims_caption", lang, year=year), raw=claims))
@@ -456,46 +342,50 @@ def messaging(ctx: ReportContext) -> Section:
 
 
 def _speaker_names(ctx: ReportContext, claims: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(claims["speaker_en"], claims[f"speaker_{ctx.lang}"], strict=True))
+    return dict(zip(claims["speaker_en"], claims[ctx.column("speaker")], strict=True))
 
 
 # --- 5. partners side by side ---------------------------------------------------------------------------
 
 
+@register(REPORT, "partners")
 def partners(ctx: ReportContext) -> Section:
+    """Russia, China, Belarus, Iran and the regional groups side by side (claims, statements, countries)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     table = an.partner_comparison(ds, year)
     if table.empty:
-        return _section(ctx, "partners", _p(ctx.t("chapter.partners.none", year=year)))
+        return _section(ctx, "partners", paragraph(ctx.t("chapter.partners.none", year=year)))
     names = _speaker_names(ctx, an.claims_for(ds, year))
     items = []
     for r in table.itertuples():
-        targets = (ctx.t("chapter.partners.targets", targets=fmt_list(_labels(ctx, "targets", r.top_targets), lang))
+        targets = (ctx.t("chapter.partners.targets", targets=fmt_list(ctx.labels("targets", r.top_targets), lang))
                    if r.top_targets else "")
         items.append(ctx.t("chapter.partners.item", group=text(f"partner.{r.group}", lang),
                            speakers=fmt_list([names[s] for s in r.speakers], lang),
-                           frames=fmt_list(_labels(ctx, "frames", r.top_frames), lang), targets=Html(targets)))
+                           frames=fmt_list(ctx.labels("frames", r.top_frames), lang), targets=targets))
     shown = pd.DataFrame({
         ctx.col("group"): [text(f"partner.{g}", lang) for g in table["group"]],
         ctx.col("speakers"): ["; ".join(names[s] for s in sp) for sp in table["speakers"]],
         ctx.col("claims"): table["claims"],
-        ctx.col("top_frames"): ["; ".join(_labels(ctx, "frames", f)) for f in table["top_frames"]],
-        ctx.col("top_targets"): ["; ".join(_labels(ctx, "targets", t)) for t in table["top_targets"]],
+        ctx.col("top_frames"): ["; ".join(ctx.labels("frames", f)) for f in table["top_frames"]],
+        ctx.col("top_targets"): ["; ".join(ctx.labels("targets", t)) for t in table["top_targets"]],
         ctx.col("critical_share"): [fmt_percent(s, lang) for s in table["critical_share"]],
     })
-    return _section(ctx, "partners", _p(ctx.t("chapter.partners.intro")), _ul(items),
+    return _section(ctx, "partners", paragraph(ctx.t("chapter.partners.intro")), bullet_list(items),
                     ctx.table(shown, "partners", text("chapter.partners.caption", lang), raw=table))
 
 
 # --- 6. what changed -------------------------------------------------------------------------------------
 
 
+@register(REPORT, "changes")
 def changes(ctx: ReportContext) -> Section:
+    """What changed since the previous held edition: figures, Western participation, frames, speakers (all tables)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     diff = an.edition_changes(ds, year)
     previous = diff["previous"]
     if previous is None:
-        return _section(ctx, "changes", _p(ctx.t("chapter.changes.first")))
+        return _section(ctx, "changes", paragraph(ctx.t("chapter.changes.first")))
     items = []
     for r in diff["metrics"].itertuples():
         if pd.isna(r.before) or pd.isna(r.after):
@@ -506,29 +396,29 @@ def changes(ctx: ReportContext) -> Section:
             change = ctx.t("chapter.changes.metric_down", before=int(r.before), after=int(r.after))
         else:
             change = ctx.t("chapter.changes.metric_same", after=int(r.after))
-        items.append(ctx.t("chapter.changes.metric_item", metric=text(f"metric.{r.metric}", lang), change=Html(change)))
-    parts = [_p(ctx.t("chapter.changes.metrics", previous=previous, items=fmt_list(items, lang)))] if items else []
+        items.append(ctx.t("chapter.changes.metric_item", metric=text(f"metric.{r.metric}", lang), change=change))
+    parts = [paragraph(ctx.t("chapter.changes.metrics", previous=previous, items=fmt_list(items, lang)))] if items else []
     before_ed, now_ed = an.edition(ds, previous), an.edition(ds, year)
-    parts.append(_p(ctx.t("chapter.changes.western", previous=previous, year=year,
+    parts.append(paragraph(ctx.t("chapter.changes.western", previous=previous, year=year,
                           before=text(f"western.{before_ed['western_participation']}", lang),
                           after=text(f"western.{now_ed['western_participation']}", lang))
                     + ctx.cite(tuple(before_ed["source_ids"]) + tuple(now_ed["source_ids"]))))
     if diff["claims_before"] == 0:
-        parts.append(_p(ctx.t("chapter.changes.no_claims_previous", previous=previous)))
+        parts.append(paragraph(ctx.t("chapter.changes.no_claims_previous", previous=previous)))
     else:
-        parts.append(_p(ctx.t("chapter.changes.coverage", previous=previous, year=year,
+        parts.append(paragraph(ctx.t("chapter.changes.coverage", previous=previous, year=year,
                               before=count_phrase(diff["claims_before"], "claim", lang),
                               after=count_phrase(diff["claims_after"], "claim", lang))))
         for key in ("frames_new", "frames_dropped", "frames_common"):
             if diff[key]:
-                parts.append(_p(ctx.t(f"chapter.changes.{key}", previous=previous,
-                                      items=fmt_list(_labels(ctx, "frames", diff[key]), lang))))
+                parts.append(paragraph(ctx.t(f"chapter.changes.{key}", previous=previous,
+                                      items=fmt_list(ctx.labels("frames", diff[key]), lang))))
     speakers = diff["speakers_returning"]
     if speakers:
-        local = dict(zip(ds.statements["speaker_en"], ds.statements[f"speaker_{lang}"], strict=True))
-        parts.append(_p(ctx.t("chapter.changes.speakers", items=fmt_list([local[s] for s in speakers], lang))))
+        local = dict(zip(ds.statements["speaker_en"], ds.statements[ctx.column("speaker")], strict=True))
+        parts.append(paragraph(ctx.t("chapter.changes.speakers", items=fmt_list([local[s] for s in speakers], lang))))
     else:
-        parts.append(_p(ctx.t("chapter.changes.no_speakers")))
+        parts.append(paragraph(ctx.t("chapter.changes.no_speakers")))
 
     shares = an.frame_shares_by_year(ds)
     if shares["year"].nunique() > 1:
@@ -539,38 +429,42 @@ def changes(ctx: ReportContext) -> Section:
         parts.append(ctx.figure(ax, "frame_shares_by_year", text("chapter.changes.trend_caption", lang),
                                 text("chapter.changes.trend_alt", lang,
                                      years=", ".join(str(y) for y in matrix.columns))))
-        shares.to_csv(ctx.out_dir / "tables" / "frame_shares_by_year.csv", index=False)
+        ctx.save_table(shares, "frame_shares_by_year")
     return _section(ctx, "changes", *parts)
 
 
 # --- 7. checking the article ------------------------------------------------------------------------------
 
 
+@register(REPORT, "checks")
 def article_checks(ctx: ReportContext) -> Section:
+    """The original article's statements checked against the sources (article_checks)."""
     ds, lang = ctx.ds, ctx.lang
     checks = ds.article_checks
     verdicts = checks["verdict"].value_counts()
     items = [ctx.t("chapter.checks.verdict_item", n=int(verdicts[v]), verdict=text(f"verdict.{v}", lang).lower())
              for v in ("supported", "partly_supported", "contradicted", "unverified") if v in verdicts]
     table = pd.DataFrame({
-        ctx.col("article_says"): checks[f"article_says_{lang}"],
+        ctx.col("article_says"): checks[ctx.column("article_says")],
         ctx.col("verdict"): [text(f"verdict.{v}", lang) for v in checks["verdict"]],
-        ctx.col("finding"): checks[f"finding_{lang}"],
+        ctx.col("finding"): checks[ctx.column("finding")],
         ctx.col("sources"): [ctx.cite(s) for s in checks["source_ids"]],
     })
-    return _section(ctx, "checks", _p(ctx.t("chapter.checks.intro", items=fmt_list(items, lang))),
+    return _section(ctx, "checks", paragraph(ctx.t("chapter.checks.intro", items=fmt_list(items, lang))),
                     ctx.table(table, "article_checks", text("chapter.checks.caption", lang), raw=checks))
 
 
 # --- 8. conclusion -----------------------------------------------------------------------------------------
 
 
+@register(REPORT, "conclusion")
 def conclusion(ctx: ReportContext) -> Section:
+    """The dominant frame and target and the participation context, with the caveat (claims, figures, editions)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     parts = []
     totals = an.frame_totals(ds, year)
     if totals.empty:
-        parts.append(_p(ctx.t("chapter.conclusion.no_claims", year=year)))
+        parts.append(paragraph(ctx.t("chapter.conclusion.no_claims", year=year)))
     else:
         top = totals.iloc[0]
         kwargs = {"year": year, "frame": ctx.label("frames", top["frame"]),
@@ -578,32 +472,34 @@ def conclusion(ctx: ReportContext) -> Section:
                       "speakers": count_phrase(top["speakers"], "speaker", lang)}
         targets = an.target_totals(ds, year)
         if targets.empty:
-            parts.append(_p(ctx.t("chapter.conclusion.frames_no_target", **kwargs)))
+            parts.append(paragraph(ctx.t("chapter.conclusion.frames_no_target", **kwargs)))
         else:
-            parts.append(_p(ctx.t("chapter.conclusion.frames", target=ctx.label("targets", targets.iloc[0]["target"]),
+            parts.append(paragraph(ctx.t("chapter.conclusion.frames", target=ctx.label("targets", targets.iloc[0]["target"]),
                                   **kwargs)))
     ed = an.edition(ds, year)
     countries = an.figure_value(ds, year, "countries")
     if countries is not None:
-        parts.append(_p(ctx.t("chapter.conclusion.western", western=text(f"western.{ed['western_participation']}",
+        parts.append(paragraph(ctx.t("chapter.conclusion.western", western=text(f"western.{ed['western_participation']}",
                                                                          lang),
                               countries=qualified_count(countries["value"], countries["qualifier"], "country", lang))))
-    parts.append(_p(ctx.t("chapter.conclusion.caveat")))
+    parts.append(paragraph(ctx.t("chapter.conclusion.caveat")))
     return _section(ctx, "conclusion", *parts)
 
 
 # --- appendix: data and method -------------------------------------------------------------------------------
 
 
+@register(REPORT, "method")
 def method(ctx: ReportContext) -> Section:
+    """Data and method: the tables, coding rules, codebook, caveats and the numbered sources (all tables)."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     tables = [f"{t} ({fmt_int(n, lang)})" for t, n in ds.summary().items()]
     sources = len(ds.sources)
-    parts = [_p(ctx.t("chapter.method.data", tables=fmt_list(tables, lang), sources=sources)),
-             _p(ctx.t("chapter.method.coding"))]
+    parts = [paragraph(ctx.t("chapter.method.data", tables=fmt_list(tables, lang), sources=sources)),
+             paragraph(ctx.t("chapter.method.coding"))]
     codebook = pd.DataFrame({
-        ctx.col("frame"): ds.frames[f"label_{lang}"],
-        ctx.col("definition"): ds.frames[f"definition_{lang}"],
+        ctx.col("frame"): ds.frames[ctx.column("label")],
+        ctx.col("definition"): ds.frames[ctx.column("definition")],
         ctx.col("lexicon"): [", ".join(lex.get(lang, lex.get("en", []))[:4]) for lex in ds.frames["lexicon"]],
     })
     parts.append(ctx.table(codebook, "codebook", text("chapter.method.codebook_caption", lang),
@@ -616,22 +512,23 @@ def method(ctx: ReportContext) -> Section:
     if countries is not None:
         caveats.append(ctx.t("chapter.method.caveat_coverage", year=year, named=int(named),
                              countries=qualified(countries["value"], countries["qualifier"], lang)))
-    parts.append(f"<h3>{esc(text('chapter.method.caveats_title', lang))}</h3>" + _ul(caveats))
-    parts.append(f"<h3>{esc(text('chapter.method.sources_title', lang))}</h3>" + _source_list(ctx))
+    parts.append(_sub(ctx, "chapter.method.caveats_title") + bullet_list(caveats))
+    parts.append(_sub(ctx, "chapter.method.sources_title") + _source_list(ctx))
     return _section(ctx, "method", *parts)
 
 
-def _source_list(ctx: ReportContext) -> str:
+def _source_list(ctx: ReportContext) -> Markup:
     sources = ctx.ds.sources.set_index("source_id")
     items = []
     for number, source_id in ctx.citations.numbered():
         s = sources.loc[source_id]
         date = "" if pd.isna(s["date"]) else f", {s['date']}"
-        reliability = text("chapter.method.unverified", ctx.lang) if s["reliability"] == "unverified" else ""
+        reliability = ctx.text("chapter.method.unverified") if s["reliability"] == "unverified" else ""
         entry = ctx.t("chapter.method.source_item", title=s["title"], publisher=s["publisher"], date=date,
-                      language=s["language"], kind=text(f"source_kind.{s['kind']}", ctx.lang),
+                      language=s["language"], kind=ctx.text(f"source_kind.{s['kind']}"),
                       reliability=reliability)
-        url = esc(s["url"])
-        items.append(f'<li id="src-{number}" value="{number}">{entry} <a href="{url}" rel="noreferrer" dir="ltr">'
-                     f'<bdi>{url}</bdi></a> <span class="source-id" dir="ltr">[{esc(source_id)}]</span></li>')
-    return f'<ol class="sources">{"".join(items)}</ol>'
+        items.append(Markup(
+            '<li id="src-{0}" value="{0}">{1} <a href="{2}" rel="noreferrer" dir="ltr"><bdi>{2}</bdi></a> '
+            '<span class="source-id" dir="ltr">[{3}]</span></li>'
+        ).format(number, entry, s["url"], source_id))
+    return Markup('<ol class="sources">{}</ol>').format(Markup("").join(items))
