@@ -138,3 +138,11 @@ def test_article_point_coverage(ds):
 
 def test_cited_sources_first_seen_order(ds):
     assert an.cited_sources(ds.claims) == ("S001", "S002", "S003")
+
+
+def test_speakers_for_an_organisation_belong_to_no_partner_group():
+    import pandas as pd
+
+    assert an.partner_group(pd.NA, pd.NA) is None
+    assert an.partner_group(None, float("nan")) is None
+    assert an.partner_group("CHN", "asia") == "CHN"

@@ -251,10 +251,13 @@ def stance_counts(ds: Dataset, year: int) -> pd.Series:
 
 
 def partner_group(country: str | None, region: str | None) -> str | None:
-    """Comparison group of a speaker: the country code for Russia, China, Belarus, Iran; else the region."""
-    if country in PARTNER_COUNTRIES:
+    """Comparison group of a speaker: the country code for Russia, China, Belarus, Iran; else the region.
+
+    Speakers for an organisation (no country, no region) belong to no group.
+    """
+    if isinstance(country, str) and country in PARTNER_COUNTRIES:
         return country
-    if region in PARTNER_REGIONS:
+    if isinstance(region, str) and region in PARTNER_REGIONS:
         return region
     return None
 
