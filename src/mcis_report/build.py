@@ -271,7 +271,7 @@ def _failure_message(unit: Unit, failure) -> str:
 
 def _save_failure(unit: Unit, nb, out: Path) -> None:
     """Keep the executed failing notebook and a partial page (errors shown) for inspection."""
-    import html
+    from markupsafe import Markup
 
     from .export import export_html, normalise, notebook_bytes
 
@@ -281,7 +281,7 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
     try:
         page = export_html(nb, unit.lang, f"FAILED {unit.name}")
     except Exception as exc:  # noqa: BLE001 - the notebook is saved; say why the partial page is not
-        page = f"<!DOCTYPE html><title>FAILED</title><p>Could not render the failed notebook: {html.escape(str(exc))}"
+        page = Markup("<!DOCTYPE html><title>FAILED</title><p>Could not render the failed notebook: {}").format(exc)
     atomic_write(failed / "report.html", page)
 
 

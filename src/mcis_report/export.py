@@ -6,7 +6,6 @@ metadata, random cell ids, kernel execution counts), so equal inputs give byte-i
 
 from __future__ import annotations
 
-import html
 import threading
 from pathlib import Path
 
@@ -81,28 +80,40 @@ def warm_up() -> None:
     export_html(new_notebook(), "en", "warm-up")
 
 
+def _site_environment():
+    """Jinja environment of the site's own pages (autoescape on: data never becomes markup)."""
+    environment = _shared.get("site")
+    if environment is None:
+        import jinja2
+
+        environment = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(TEMPLATES / "site"),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+            keep_trailing_newline=True,
+        )
+        _shared["site"] = environment
+    return environment
+
+
 def index_page(reports: list[tuple[int, str]]) -> str:
-    """``index.html``: one row per edition, newest first, linking the report in every language built."""
+    """``index.html``: one entry per edition, newest first, linking the report in every language built."""
     order = {code: i for i, code in enumerate(languages())}
     by_year: dict[int, list[str]] = {}
     for year, code in reports:
-        by_year.setdefault(year, []).append(code)
-    rows = []
-    for year in sorted(by_year, reverse=True):
-        links = []
-        for code in sorted(by_year[year], key=lambda c: order.get(c, 99)):
-            label = html.escape(text("meta.report_title", code, year=year))
-            links.append(f'<li lang="{html.escape(code)}" dir="{text("meta.dir", code)}">'
-                         f'<a href="{year}/{html.escape(code)}/report.html">{label}</a></li>')
-        rows.append(f'<li><strong>{year}</strong><ul>{"".join(links)}</ul></li>')
-    headings = "".join(
-        f'<h1 lang="{code}" dir="{text("meta.dir", code)}">{html.escape(text("meta.index_title", code))}</h1>'
-        f'<p lang="{code}" dir="{text("meta.dir", code)}">{html.escape(text("meta.index_intro", code))}</p>'
-        for code in languages()
-    )
-    first = languages()[0]
-    title = html.escape(" · ".join(text("meta.index_title", code) for code in languages()))
-    return (f'<!DOCTYPE html>\n<html lang="{first}" dir="{text("meta.dir", first)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{title}</title>'
-            f"<style>{stylesheet()}</style></head><body><main>{headings}"
-            f'<ul class="index-list">{"".join(rows)}</ul></main></body></html>\n')
+        if code in order:  # a folder for a language without a catalogue is not ours to link
+            by_year.setdefault(year, []).append(code)
+    editions = [
+        {"year": year, "reports": [
+            {"lang": code, "dir": text("meta.dir", code), "href": f"{year}/{code}/report.html",
+             "label": text("meta.report_title", code, year=year)}
+            for code in sorted(by_year[year], key=order.__getitem__)
+        ]}
+        for year in sorted(by_year, reverse=True)
+    ]
+    intro = [{"lang": code, "dir": text("meta.dir", code), "title": text("meta.index_title", code),
+              "intro": text("meta.index_intro", code)} for code in languages()]
+    with _exporter_lock:
+        template = _site_environment().get_template("index.html.j2")
+        return template.render(first=intro[0], intro=intro, editions=editions, css=stylesheet(),
+                               title=" · ".join(i["title"] for i in intro))
