@@ -35,7 +35,7 @@ class ReportContext:
     """Everything a chapter needs: the data, the edition, the language and where its files go."""
 
     ds: Dataset
-    year: int | None
+    year: int  # the edition reported on (for a report across editions, the latest one)
     lang: str
     out_dir: Path
     citations: Citations = field(default_factory=Citations)
@@ -47,7 +47,7 @@ class ReportContext:
         self.artifacts = Artifacts(self.out_dir)
 
     @classmethod
-    def open(cls, edition: int | None, lang: str, data_dir: str | Path, output_dir: str | Path,
+    def open(cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path,
              folder: str | None = None) -> ReportContext:
         """Load the data, check the parameters and prepare ``<output_dir>/<folder or edition>/<lang>``."""
         if lang not in languages():
@@ -56,11 +56,9 @@ class ReportContext:
         if problems:
             raise ParameterError(f"language {lang!r} cannot be built: " + "; ".join(problems))
         ds = load_dataset(data_dir)
-        year = None
-        if edition is not None:
-            if int(edition) not in ds.years:
-                raise ParameterError(f"unknown edition {edition!r} (valid: {', '.join(map(str, ds.years))})")
-            year = int(edition)
+        if int(edition) not in ds.years:
+            raise ParameterError(f"unknown edition {edition!r} (valid: {', '.join(map(str, ds.years))})")
+        year = int(edition)
         out_dir = Path(output_dir) / (folder or str(year)) / lang
         out_dir.mkdir(parents=True, exist_ok=True)
         charts.set_theme()
