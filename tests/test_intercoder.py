@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mcis_report import reliability
+from mcis_report import intercoder as reliability
 
 
 def coding(rows: dict[str, tuple[str, str]]) -> pd.DataFrame:
