@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from mcis_report import intercoder as reliability
+from mcis_report import intercoder
 
 
 def coding(rows: dict[str, tuple[str, str]]) -> pd.DataFrame:
@@ -29,15 +29,15 @@ def nominal_alpha_two_coders(a: list[int], b: list[int]) -> float:
 
 def test_perfect_agreement_is_one_and_chance_level_is_near_zero():
     same = {f"C{i}": ("x" if i % 2 else "y", "") for i in range(10)}
-    table = reliability.agreement(coding(same), coding(same), "frames", ["x", "y"], min_positives=1)
+    table = intercoder.agreement(coding(same), coding(same), "frames", ["x", "y"], min_positives=1)
     assert list(table["alpha"]) == [1.0, 1.0]
-    assert reliability.overall_alpha(table) == 1.0
+    assert intercoder.overall_alpha(table) == 1.0
 
 
 def test_alpha_matches_the_textbook_formula():
     first = {f"C{i}": ("x" if i < 6 else "y", "") for i in range(12)}
     second = {f"C{i}": ("x" if i < 4 or i == 8 else "y", "") for i in range(12)}
-    table = reliability.agreement(coding(first), coding(second), "frames", ["x"], min_positives=1)
+    table = intercoder.agreement(coding(first), coding(second), "frames", ["x"], min_positives=1)
     a = [1 if i < 6 else 0 for i in range(12)]
     b = [1 if i < 4 or i == 8 else 0 for i in range(12)]
     assert table.loc[0, "alpha"] == pytest.approx(nominal_alpha_two_coders(a, b))
@@ -47,28 +47,28 @@ def test_alpha_matches_the_textbook_formula():
 def test_rare_frames_get_no_alpha_and_do_not_weigh_in_the_overall():
     first = {f"C{i}": ("x;r" if i == 0 else "x" if i < 8 else "y", "") for i in range(16)}
     second = {f"C{i}": ("x" if i < 7 else "y", "") for i in range(16)}
-    table = reliability.agreement(coding(first), coding(second), "frames", ["x", "y", "r"])
+    table = intercoder.agreement(coding(first), coding(second), "frames", ["x", "y", "r"])
     rare = table.set_index("id").loc["r"]
     assert bool(rare["too_rare"]) and math.isnan(rare["alpha"])
     usable = table[~table["too_rare"]]
     expected = sum(usable["alpha"] * usable["positives"]) / usable["positives"].sum()
-    assert reliability.overall_alpha(table) == pytest.approx(expected)
+    assert intercoder.overall_alpha(table) == pytest.approx(expected)
 
 
 def test_only_claims_in_both_codings_are_compared_and_none_in_common_is_an_error():
     first = coding({"C1": ("x", ""), "C2": ("y", "")})
     second = coding({"C2": ("y", ""), "C3": ("x", "")})
-    table = reliability.agreement(first, second, "frames", ["x", "y"], min_positives=1)
+    table = intercoder.agreement(first, second, "frames", ["x", "y"], min_positives=1)
     assert table.set_index("id").loc["y", "agree"] == 1.0 and table.set_index("id").loc["x", "positives"] == 0
     with pytest.raises(ValueError, match="share no claim"):
-        reliability.agreement(first.loc[["C1"]], second.loc[["C3"]], "frames", ["x"])
+        intercoder.agreement(first.loc[["C1"]], second.loc[["C3"]], "frames", ["x"])
 
 
 def test_coding_files_are_read_as_sets(tmp_path):
     path = tmp_path / "coding.csv"
     path.write_text("claim_id,frames,targets\nC1,x;y,us\nC2,y,\n", encoding="utf-8")
-    table = reliability.read_coding(path)
+    table = intercoder.read_coding(path)
     assert table.loc["C1", "frames"] == frozenset({"x", "y"}) and table.loc["C2", "targets"] == frozenset()
     (tmp_path / "bad.csv").write_text("claim_id,frames\nC1,x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="missing column"):
-        reliability.read_coding(tmp_path / "bad.csv")
+        intercoder.read_coding(tmp_path / "bad.csv")
