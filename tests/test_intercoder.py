@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -72,3 +74,36 @@ def test_coding_files_are_read_as_sets(tmp_path):
     (tmp_path / "bad.csv").write_text("claim_id,frames\nC1,x\n", encoding="utf-8")
     with pytest.raises(ValueError, match="missing column"):
         intercoder.read_coding(tmp_path / "bad.csv")
+
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+
+def _rows(table: pd.DataFrame, labels: dict[str, str]) -> list[str]:
+    rows = []
+    for r in table.itertuples():
+        alpha = "too rare" if r.too_rare else ("undefined" if math.isnan(r.alpha) else f"{r.alpha:.2f}")
+        rows.append(f"| {labels.get(r.id, r.id)} (`{r.id}`) | {r.first} | {r.second} | {r.positives} | {alpha} |")
+    return rows
+
+
+def test_the_published_figures_equal_a_recomputation_from_the_committed_codings():
+    from mcis_report import load_dataset
+
+    ds = load_dataset(DATA)
+    study = intercoder.study(DATA, ds.frames["id"], ds.targets["id"])
+    readme = (DATA / "README.md").read_text(encoding="utf-8")
+
+    def block(name: str) -> list[str]:
+        found = re.search(rf"<!-- alpha:{name} -->\n(.*?)\n<!-- /alpha:{name} -->", readme, flags=re.DOTALL)
+        assert found, f"data/README.md has no alpha:{name} block"
+        return [line for line in found.group(1).splitlines() if line.startswith("| ") and "`" in line]
+
+    frames = dict(zip(ds.frames["id"], ds.frames["label_en"], strict=True))
+    targets = dict(zip(ds.targets["id"], ds.targets["label_en"], strict=True))
+    assert block("frames") == _rows(study["frames"], frames)
+    used = study["targets"][study["targets"]["positives"] > 0]
+    assert block("targets") == _rows(used, targets)
+    assert f"Overall alpha for frames: **{study['frames_alpha']:.2f}**" in readme
+    assert f"for targets: **{study['targets_alpha']:.2f}**" in readme
+    assert study["claims"] >= 100 and study["frames_alpha"] >= 0.70

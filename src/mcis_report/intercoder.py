@@ -110,3 +110,37 @@ def first_coding(claims: pd.DataFrame, claim_ids: Iterable[str]) -> pd.DataFrame
         "frames": [";".join(f) for f in subset["frames"]],
         "targets": [";".join(t) for t in subset["targets"]],
     })
+
+
+STUDY_FOLDER = "reliability"
+
+
+def study(data_dir: str | Path, frame_ids: Iterable[str], target_ids: Iterable[str]) -> dict[str, object]:
+    """The committed reliability study of a data folder: per-frame and per-target tables and overall alphas.
+
+    Parameters
+    ----------
+    data_dir
+        The data folder; the study is ``<data_dir>/reliability/first_coding.csv`` (the first coding of
+        the sample as it stood before reconciliation) and ``second_coding.csv`` (the blind second coding).
+    frame_ids, target_ids
+        Codebook ids, in the order the tables should list them.
+
+    Returns
+    -------
+    dict
+        ``claims`` (number of claims compared), ``frames`` and ``targets`` (tables from
+        :func:`agreement`), ``frames_alpha`` and ``targets_alpha`` (from :func:`overall_alpha`).
+    """
+    folder = Path(data_dir) / STUDY_FOLDER
+    first = read_coding(folder / "first_coding.csv")
+    second = read_coding(folder / "second_coding.csv")
+    frames = agreement(first, second, "frames", frame_ids)
+    targets = agreement(first, second, "targets", target_ids)
+    return {
+        "claims": len(first.index.intersection(second.index)),
+        "frames": frames,
+        "targets": targets,
+        "frames_alpha": overall_alpha(frames),
+        "targets_alpha": overall_alpha(targets),
+    }
