@@ -60,3 +60,15 @@ def test_data_dictionary_documents_every_column():
         assert f"`{table.file}`" in readme
         for column in table.columns:
             assert f"| `{column.name}` |" in readme, f"{table.file}: {column.name}"
+
+
+def test_every_held_edition_is_coded_in_depth(ds):
+    """At least 20 claims from at least 5 speakers per held edition, and at least 350 claims in all."""
+    claims = ds.claims.merge(ds.statements[["statement_id", "year", "speaker_en"]], on="statement_id")
+    per_year = claims.groupby("year").agg(claims=("claim_id", "size"), speakers=("speaker_en", "nunique"))
+    held = set(ds.editions.loc[ds.editions["status"] == "held", "year"])
+    assert set(per_year.index) == held
+    thin = per_year[(per_year["claims"] < 20) | (per_year["speakers"] < 5)]
+    assert thin.empty, thin
+    assert len(ds.claims) >= 350
+    assert all(len(ids) >= 1 for ids in ds.claims["source_ids"])
