@@ -107,3 +107,20 @@ def test_the_published_figures_equal_a_recomputation_from_the_committed_codings(
     assert f"Overall alpha for frames: **{study['frames_alpha']:.2f}**" in readme
     assert f"for targets: **{study['targets_alpha']:.2f}**" in readme
     assert study["claims"] >= 100 and study["frames_alpha"] >= 0.70
+
+
+def test_every_disagreement_is_reconciled_and_the_data_holds_the_final_codes():
+    import csv
+
+    from mcis_report import load_dataset
+
+    first = intercoder.read_coding(DATA / "reliability" / "first_coding.csv")
+    second = intercoder.read_coding(DATA / "reliability" / "second_coding.csv")
+    with (DATA / "reliability" / "reconciliation.csv").open(encoding="utf-8") as file:
+        settled = {(r["claim_id"], r["field"]): r for r in csv.DictReader(file)}
+    disagreements = {(c, f) for c in first.index for f in ("frames", "targets") if first.loc[c, f] != second.loc[c, f]}
+    assert set(settled) == disagreements
+    claims = load_dataset(DATA).claims.set_index("claim_id")
+    for (claim, field), row in settled.items():
+        assert row["decision"] in {"first", "second", "combined"} and row["reason"].strip()
+        assert set(claims.loc[claim, field]) == {i for i in row["final"].split(";") if i}, (claim, field)
