@@ -63,7 +63,7 @@ def test_2015_dates_note_cites_tass_for_17_april(ds):
 def test_d039_moller_was_acting_director_general(ds):
     row = _row(ds.delegations, "delegation_id", "D039")
     assert row["role_en"].startswith("Acting Director-General")
-    assert "بالنيابة" in row["role_ar"]
+    assert "بالإنابة" in row["role_ar"]  # "acting": one wording throughout the data
 
 
 # 6. D004: Nasirzadeh became defence minister on 21 Aug 2024.
