@@ -23,22 +23,27 @@ from ..tables import LEXICON_LANGUAGES
 
 STEM_MARK = "*"
 
-# Arabic diacritics (tanween, short vowels, shadda, sukun, dagger alef) and the tatweel: dropped.
+# Dropped, not turned into separators: Arabic diacritics (tanween, short vowels, shadda, sukun, dagger
+# alef) and the tatweel, checked one by one (a scan for one character is far cheaper than a regex) ...
 _ARABIC_DROPPED = tuple(chr(c) for c in range(0x064B, 0x0653)) + ("\u0670", "\u0640")
-# Hamza and alef forms, alef maqsura, ta marbuta, the Russian yo, and the Arabic comma, semicolon and
-# question mark (which share their UTF-8 lead byte with Arabic letters, so the byte table cannot catch
-# them).
+# ... and any other combining mark left after NFKC (e.g. stress marks in Russian texts).
+_DROPPED = re.compile("[\u0300-\u036f\u0483-\u0489\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
+# Hamza and alef forms, alef maqsura, ta marbuta, Persian kaf and yeh, the Russian yo, and the Arabic
+# comma, semicolon and question mark (which share their UTF-8 lead byte with Arabic letters, so the
+# byte table below cannot catch them).
 _REPLACED = (
-    ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ؤ", "و"), ("ئ", "ي"), ("ى", "ي"), ("ة", "ه"),
-    ("ё", "е"), ("،", " "), ("؛", " "), ("؟", " "),
+    ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ؤ", "و"), ("ئ", "ي"), ("ى", "ي"), ("ی", "ي"), ("ة", "ه"),
+    ("ک", "ك"), ("ё", "е"), ("،", " "), ("؛", " "), ("؟", " "),
 )
 # One byte table for the UTF-8 encoded text: every ASCII character that is not a letter or digit
 # becomes a space, and so do the lead bytes 0xC2 (U+0080-U+00BF: Latin-1 punctuation such as « »)
 # and 0xE2 (U+2000-U+2FFF: dashes, quotes, ellipsis, ...); their continuation bytes are then dropped
-# by decoding with errors="ignore". Working on bytes keeps normalisation far faster than a regex.
+# by decoding with errors="ignore". This handles almost every separator far faster than a regex.
 _BYTE_TABLE = bytes(
     32 if (c < 128 and not chr(c).isalnum()) or c in (0xC2, 0xE2) else c for c in range(256)
 )
+# Whatever non-word character is left (other symbols, emoji, rarer punctuation) becomes a space too.
+_OTHER_SEPARATORS = re.compile(r"[^\w ]+|_+")
 
 # Arabic proclitics allowed before a term: a conjunction, then a preposition, then the article.
 _CONJUNCTIONS = ("", "و", "ف")
@@ -49,9 +54,10 @@ _ARTICLE = "ال"
 def normalise(text: str) -> str:
     """Text reduced for matching: words separated by single spaces, no padding.
 
-    NFKC, case folding, Arabic diacritics and tatweel removed, hamza/alef forms, alef maqsura and ta
-    marbuta unified (``أ إ آ ٱ`` → ``ا``, ``ؤ`` → ``و``, ``ئ ى`` → ``ي``, ``ة`` → ``ه``), ``ё`` → ``е``,
-    and every run of punctuation, symbols and white space turned into one space.
+    NFKC, case folding, Arabic diacritics, tatweel and combining accents removed, hamza/alef forms,
+    alef maqsura and ta marbuta unified (``أ إ آ ٱ`` → ``ا``, ``ؤ`` → ``و``, ``ئ ى ی`` → ``ي``, ``ة`` →
+    ``ه``, ``ک`` → ``ك``), ``ё`` → ``е``, and every run of other non-word characters (punctuation,
+    symbols, white space) turned into one space.
     """
     text = unicodedata.normalize("NFKC", text).casefold()
     if not text.isascii():
@@ -62,6 +68,9 @@ def normalise(text: str) -> str:
             if old in text:
                 text = text.replace(old, new)
     text = text.encode("utf-8").translate(_BYTE_TABLE).decode("utf-8", "ignore")
+    # str.isalnum is a much faster test than a regex search for the rare leftovers.
+    if not text.isascii() and not text.replace(" ", "").isalnum():
+        text = _OTHER_SEPARATORS.sub(" ", _DROPPED.sub("", text))
     # Runs of separators are short, so a few halving passes beat split/join.
     while "  " in text:
         text = text.replace("  ", " ")
@@ -176,7 +185,9 @@ class Tagger:
                         key = " " + " ".join([first] + [w for w, _ in head[1:]]) + ("" if stems else " ")
                         keys.setdefault(key, []).append(index)
         for key, indexes in keys.items():
-            automaton.add_word(key, (len(key), tuple(dict.fromkeys(indexes))))
+            # What a hit needs, precomputed: (term index, frame, tail pattern or None, open end).
+            entries = tuple((i, terms[i].frame, terms[i].tail, terms[i].open_end) for i in dict.fromkeys(indexes))
+            automaton.add_word(key, (len(key), entries))
         if keys:
             automaton.make_automaton()
         self._automaton = automaton if keys else None
@@ -199,21 +210,19 @@ class Tagger:
             return []
         padded = " " + normalised + " "
         found = []
-        terms = self._terms
-        for end_index, (key_length, indexes) in self._automaton.iter(padded):
+        append = found.append
+        for end_index, (key_length, entries) in self._automaton.iter(padded):
             start = end_index - key_length + 2
-            for index in indexes:
-                term = terms[index]
-                if term.tail is not None:
-                    tail = term.tail.match(padded, end_index + 1)
-                    if tail is None:
+            for index, frame, tail, open_end in entries:
+                if tail is not None:
+                    match = tail.match(padded, end_index + 1)
+                    if match is None:
                         continue
-                    end = tail.end()
-                elif term.open_end:
-                    end = padded.index(" ", end_index + 1)
+                    append((start, -match.end(), frame, index))
+                elif open_end:
+                    append((start, -padded.index(" ", end_index + 1), frame, index))
                 else:
-                    end = end_index
-                found.append((start, -end, term.frame, index))
+                    append((start, -end_index, frame, index))
         found.sort()
         last_end: dict[int, int] = {}
         kept = []
@@ -228,8 +237,9 @@ class Tagger:
         normalised = normalise(text)
         per_frame = [0] * len(self._lexicons)
         per_term: dict[int, int] = {}
+        terms = self._terms
         for index, _, _ in self.matches(normalised):
-            per_frame[self._terms[index].frame] += 1
+            per_frame[terms[index].frame] += 1
             per_term[index] = per_term.get(index, 0) + 1
         return word_count(normalised), per_frame, per_term
 
