@@ -38,7 +38,8 @@ _REPLACED = (
 # One byte table for the UTF-8 encoded text: every ASCII character that is not a letter or digit
 # becomes a space, and so do the lead bytes 0xC2 (U+0080-U+00BF: Latin-1 punctuation such as « »)
 # and 0xE2 (U+2000-U+2FFF: dashes, quotes, ellipsis, ...); their continuation bytes are then dropped
-# by decoding with errors="ignore". This handles almost every separator far faster than a regex.
+# by decoding with errors="ignore". This handles almost every separator far faster than a regex (the
+# few letters of rare scripts in U+2C00-U+2DFF become separators too; no lexicon uses them).
 _BYTE_TABLE = bytes(
     32 if (c < 128 and not chr(c).isalnum()) or c in (0xC2, 0xE2) else c for c in range(256)
 )
@@ -206,6 +207,10 @@ class Tagger:
 
         Positions are in ``" " + normalised + " "``.
         """
+        return [(index, start, end) for start, end, _, index in self._scan(normalised)]
+
+    def _scan(self, normalised: str) -> list[tuple[int, int, int, int]]:
+        """``(start, end, frame, term index)`` of the kept matches, sorted by start."""
         if self._automaton is None or not normalised:
             return []
         padded = " " + normalised + " "
@@ -224,12 +229,12 @@ class Tagger:
                 else:
                     append((start, -end_index, frame, index))
         found.sort()
-        last_end: dict[int, int] = {}
+        last_end = [0] * len(self._lexicons)
         kept = []
         for start, negative_end, frame, index in found:
-            if start >= last_end.get(frame, 0):
+            if start >= last_end[frame]:
                 last_end[frame] = -negative_end
-                kept.append((index, start, -negative_end))
+                kept.append((start, -negative_end, frame, index))
         return kept
 
     def count(self, text: str) -> tuple[int, list[int], dict[int, int]]:
@@ -237,9 +242,8 @@ class Tagger:
         normalised = normalise(text)
         per_frame = [0] * len(self._lexicons)
         per_term: dict[int, int] = {}
-        terms = self._terms
-        for index, _, _ in self.matches(normalised):
-            per_frame[terms[index].frame] += 1
+        for _, _, frame, index in self._scan(normalised):
+            per_frame[frame] += 1
             per_term[index] = per_term.get(index, 0) + 1
         return word_count(normalised), per_frame, per_term
 
