@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
 from mcis_report import coding, load_dataset
 
@@ -189,3 +190,16 @@ def test_evaluate_tagger_counts_agree_with_the_hand_codes():
         assert overall["precision"] == overall["true_positive"] / overall["n_predicted"]
     with pytest.raises(ValueError, match="unknown split"):
         coding.evaluate_tagger(ds, split="test")
+
+
+@pytest.mark.parametrize("term, ok", [("многополярн*", True), ("цветн* революц*", True), ("colour revolution*", True),
+                                      ("ab*", False), ("*hegemony", False), ("hege*mony", False), ("nato**", False)])
+def test_codebook_accepts_stars_only_at_the_end_of_a_word(term, ok):
+    from mcis_report.validation import validate_codebook
+
+    codebook = yaml.safe_load((ROOT / "tests" / "fixtures" / "mini" / "codebook.yaml").read_text(encoding="utf-8"))
+    codebook["frames"][0]["lexicon"]["ru"].append(term)
+    problems = [p for p in validate_codebook(codebook) if "'*'" in p.message]
+    assert (not problems) == ok
+    if not ok:
+        assert problems[0].column == "frames.lexicon.ru" and term in problems[0].message

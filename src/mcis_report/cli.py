@@ -75,8 +75,11 @@ def _code(args: argparse.Namespace) -> int:
 
     tagger = Tagger(frames)
     paths = [Path(p) for p in args.paths]
-    total = sum(p.stat().st_size for p in paths if p.is_file()) + sum(
-        f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.txt") if f.is_file())
+    try:
+        total = sum(p.stat().st_size for p in paths if p.is_file()) + sum(
+            f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.txt") if f.is_file())
+    except OSError:
+        total = 0  # the bar then counts without a total; the unreadable input is reported below
     # The bar shows only on a terminal and only once a run has lasted two seconds.
     bar = tqdm(total=total or None, unit="B", unit_scale=True, file=sys.stderr, delay=2, disable=None,
                desc="coding")
@@ -101,7 +104,7 @@ def _code(args: argparse.Namespace) -> int:
             handle.close()
             partial.replace(out)
     except KeyboardInterrupt:
-        print("mcis-report code: interrupted; no output file written", file=sys.stderr)
+        print("mcis-report code: interrupted" + ("; no output file written" if out else ""), file=sys.stderr)
         return EXIT_INTERRUPTED
     except OSError as exc:
         print(f"mcis-report code: cannot write the output: {exc}", file=sys.stderr)

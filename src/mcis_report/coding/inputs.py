@@ -93,7 +93,11 @@ def iter_documents(paths: Iterable[str | Path], text_column: str = "text") -> It
     for given in paths:
         path = Path(given)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            try:
+                files = sorted(p for p in path.rglob("*.txt") if p.is_file())
+            except OSError as exc:
+                yield Problem(str(path), None, None, f"cannot list the folder ({exc.strerror or exc})")
+                continue
             if not files:
                 yield Problem(str(path), None, None, "folder has no .txt files")
             for file in files:
