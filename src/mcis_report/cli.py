@@ -55,6 +55,72 @@ def _build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _code(args: argparse.Namespace) -> int:
+    """Code documents with the codebook's lexicons; one CSV row per document, written as it is coded."""
+    import csv
+    from pathlib import Path
+
+    from .coding import Document, Tagger, code_documents, csv_values, iter_documents, load_frames
+
+    frames, problems = load_frames(args.data)
+    if frames is None:
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return EXIT_USAGE
+    out = Path(args.out) if args.out else None
+    if out is not None and not out.parent.is_dir():
+        print(f"mcis-report code: {out.parent}: no such folder for --out", file=sys.stderr)
+        return EXIT_USAGE
+    from tqdm import tqdm
+
+    tagger = Tagger(frames)
+    paths = [Path(p) for p in args.paths]
+    try:
+        total = sum(p.stat().st_size for p in paths if p.is_file()) + sum(
+            f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.txt") if f.is_file())
+    except OSError:
+        total = 0  # the bar then counts without a total; the unreadable input is reported below
+    # The bar shows only on a terminal and only once a run has lasted two seconds.
+    bar = tqdm(total=total or None, unit="B", unit_scale=True, file=sys.stderr, delay=2, disable=None,
+               desc="coding")
+    failed = 0
+    # Rows go to a temporary file beside --out, renamed into place at the end: never a half-written file.
+    partial = out.with_name(f".{out.name}.{os.getpid()}.tmp") if out is not None else None
+    handle = partial.open("w", encoding="utf-8", newline="") if partial is not None else sys.stdout
+    try:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(tagger.columns())
+        items = iter_documents(paths, args.text_column)
+        for item, row in code_documents(items, tagger, jobs=max(1, args.jobs)):
+            if not isinstance(item, Document):
+                failed += 1
+                bar.clear()
+                print(item, file=sys.stderr, flush=True)
+                continue
+            writer.writerow(csv_values(row))
+            bar.update(item.size)
+        bar.close()
+        if partial is not None:
+            handle.close()
+            partial.replace(out)
+    except KeyboardInterrupt:
+        print("mcis-report code: interrupted" + ("; no output file written" if out else ""), file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except OSError as exc:
+        print(f"mcis-report code: cannot write the output: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    finally:
+        bar.close()
+        if partial is not None:
+            handle.close()
+            partial.unlink(missing_ok=True)
+    if failed:
+        print(f"mcis-report code: {failed} input(s) could not be coded (listed above); the others were coded",
+              file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_OK
+
+
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="mcis-report",
@@ -78,6 +144,16 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                        help="fail a cell that runs longer than this (default: no limit)")
     build.set_defaults(run=_build)
+
+    code = commands.add_parser("code", help="tag texts with the codebook's frames (lexicon screening) as CSV")
+    code.add_argument("paths", nargs="+", metavar="PATH",
+                      help="folders (every .txt below them), UTF-8 .txt files or .csv files")
+    code.add_argument("--text-column", default="text", metavar="NAME",
+                      help="column holding the text in CSV files (default: text)")
+    code.add_argument("--out", default=None, metavar="FILE", help="write the CSV here (default: standard output)")
+    code.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
+    code.add_argument("--data", default="data", help="data folder with codebook.yaml (default: data)")
+    code.set_defaults(run=_code)
     return parser
 
 

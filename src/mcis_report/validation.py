@@ -284,7 +284,19 @@ def _lexicon_problems(entry: dict, line: int | None) -> list[Problem]:
             problems.append(
                 Problem(CODEBOOK_FILE, line, f"frames.lexicon.{lang}", f"{frame_id}: needs a non-empty list of terms")
             )
+        else:
+            problems.extend(_lexicon_term_problems(frame_id, lang, terms, line))
     return problems
+
+
+def _lexicon_term_problems(frame_id: object, lang: str, terms: list[str], line: int | None) -> list[Problem]:
+    """Stems are marked by one ``*`` at the end of a word, after at least three characters."""
+    return [
+        Problem(CODEBOOK_FILE, line, f"frames.lexicon.{lang}",
+                f"{frame_id}: term {term!r}: '*' may only end a word of 3 or more characters (a stem)")
+        for term in terms
+        if "*" in term and not all(re.fullmatch(r"[^*\s]{3,}\*?", word) or "*" not in word for word in term.split())
+    ]
 
 
 def codebook_lookups(codebook: dict) -> dict[str, frozenset[str]]:
