@@ -203,3 +203,37 @@ def test_codebook_accepts_stars_only_at_the_end_of_a_word(term, ok):
     assert (not problems) == ok
     if not ok:
         assert problems[0].column == "frames.lexicon.ru" and term in problems[0].message
+
+
+def test_the_published_held_out_figures_equal_a_recomputation():
+    """data/README.md's held-out table is what ``evaluate_tagger`` gives on the shipped data today."""
+    import math
+    import re
+    from pathlib import Path
+
+    from mcis_report import load_dataset
+    from mcis_report.coding import evaluate_tagger
+
+    data = Path(__file__).resolve().parents[1] / "data"
+
+    def num(x):
+        return "–" if isinstance(x, float) and math.isnan(x) else f"{x:.2f}"
+
+    evaluation = evaluate_tagger(load_dataset(data), split="heldout")
+    en = evaluation[evaluation["language"] == "en"].set_index("frame")
+    ar = evaluation[evaluation["language"] == "ar"].set_index("frame")
+    expected = []
+    for frame in en.index:
+        cells = []
+        for side in (en.loc[frame], ar.loc[frame]):
+            if side["n_positive"] == 0:
+                cells += [f"– (flags {int(side['n_predicted'])})" if side["n_predicted"] else "–", "–", "–"]
+            else:
+                cells += [num(side["precision"]), num(side["recall"]), num(side["f1"])]
+        name = "**all frames** (micro-average)" if frame == "all" else f"`{frame}`"
+        expected.append(f"| {name} | {int(en.loc[frame, 'n_positive'])} | " + " | ".join(cells) + " |")
+    readme = (data / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- tagger:heldout -->\n(.*?)<!-- /tagger:heldout -->", readme, flags=re.DOTALL)
+    assert block, "data/README.md has no tagger:heldout block"
+    published = [line for line in block.group(1).splitlines() if line.startswith("| `") or line.startswith("| **")]
+    assert published == expected
