@@ -23,7 +23,17 @@ from papermill.parameterize import parameterize_notebook
 KERNEL = "python3"
 # Once per kernel, before any report: the heavy imports, the data (validated once, then cached while its
 # files are unchanged) and matplotlib's fonts and renderer.
+# Warnings are collected, not printed: printed ones would become stderr blocks in the notebook (with this
+# machine's paths in them). The driver fetches them after each report and shows them as build messages.
 WARM_UP = """\
+import warnings
+def _mcis_collect_warning(message, category, filename, lineno, file=None, line=None):
+    text = f"{category.__name__}: {message}"
+    if text not in _mcis_collect_warning.log:
+        _mcis_collect_warning.log.append(text)
+_mcis_collect_warning.log = []
+warnings.showwarning = _mcis_collect_warning
+del _mcis_collect_warning
 import matplotlib.pyplot as plt
 import mcis_report.chapters
 mcis_report.charts.set_theme()
@@ -31,6 +41,19 @@ plt.subplots()[0].savefig(__import__("io").BytesIO(), format="png")
 plt.close("all")
 {load}"""
 RESET = "get_ipython().run_line_magic('reset', '-f')  # a clean namespace for the next report"
+# Print and forget the warnings collected since the last call (one JSON list on stdout); clear the
+# warning registries so that a reused kernel reports the same warnings as a fresh one.
+COLLECT_WARNINGS = """\
+import json as _json, sys as _sys, warnings as _warnings
+_log = getattr(_warnings.showwarning, "log", [])
+print(_json.dumps(_log))
+_log.clear()
+for _module in list(_sys.modules.values()):
+    _registry = getattr(_module, "__warningregistry__", None)
+    if isinstance(_registry, dict):
+        _registry.clear()
+del _json, _sys, _warnings, _log, _module, _registry
+"""
 
 
 @dataclass
@@ -53,6 +76,7 @@ class KernelWorker:
         self.km = None
         self._lock = threading.Lock()
         self.runs = 0
+        self.warnings: list[str] = []
 
     # -- kernel lifetime ---------------------------------------------------------------------
     def _client(self, nb, timeout: int | None = None) -> NotebookClient:
@@ -107,9 +131,11 @@ class KernelWorker:
         source.metadata.setdefault("papermill", {})  # ... and the notebook a papermill section
         nb = parameterize_notebook(source, parameters, kernel_name=KERNEL, language="python")
         client = self._client(nb, timeout)
+        self.warnings = []
         try:
             client.execute()
         except CellExecutionError as exc:
+            self.warnings = self._collect_warnings()
             raise ExecutionFailure(_error_cell(client.nb), exc.ename, exc.evalue, client.nb) from None
         except (CellTimeoutError, DeadKernelError) as exc:
             timed_out = isinstance(exc, CellTimeoutError)
@@ -119,7 +145,22 @@ class KernelWorker:
             raise failure from None
         finally:
             _release(client)
+        self.warnings = self._collect_warnings()
         return client.nb
+
+    def _collect_warnings(self) -> list[str]:
+        """The warnings the last report raised in the kernel (empty if they cannot be read)."""
+        import json
+
+        if self.km is None:
+            return []
+        try:
+            nb = self._run(new_notebook(cells=[new_code_cell(COLLECT_WARNINGS)]), timeout=60)
+            text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("name") == "stdout")
+            found = json.loads(text or "[]")
+        except (CellExecutionError, CellTimeoutError, DeadKernelError, ValueError):
+            return []
+        return [str(w) for w in found] if isinstance(found, list) else []
 
 
 def _release(client: NotebookClient) -> None:

@@ -32,9 +32,24 @@ def normalise(nb) -> None:
             count += 1
             if cell.get("execution_count") is not None:
                 cell["execution_count"] = count
+            # Streams are the kernel's side channel (stray prints, warnings, library logging), not the report:
+            # they would put this machine's paths and timing-dependent splits into the files.
+            cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
             for output in cell.get("outputs", []):
                 if "execution_count" in output:
                     output["execution_count"] = count
+
+
+def stream_messages(nb) -> list[str]:
+    """The distinct non-empty lines the notebook wrote to stderr, to be shown as build messages."""
+    lines: list[str] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                for line in str(output.get("text", "")).splitlines():
+                    if line.strip() and line.strip() not in lines:
+                        lines.append(line.strip())
+    return lines
 
 
 def notebook_bytes(nb) -> bytes:
