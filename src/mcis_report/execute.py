@@ -27,13 +27,16 @@ KERNEL = "python3"
 # machine's paths in them). The driver fetches them after each report and shows them as build messages.
 WARM_UP = """\
 import warnings
-def _mcis_collect_warning(message, category, filename, lineno, file=None, line=None):
-    text = f"{category.__name__}: {message}"
-    if text not in _mcis_collect_warning.log:
-        _mcis_collect_warning.log.append(text)
-_mcis_collect_warning.log = []
-warnings.showwarning = _mcis_collect_warning
-del _mcis_collect_warning
+def _mcis_collector():
+    log = []
+    def collect(message, category, filename, lineno, file=None, line=None):
+        text = f"{{category.__name__}}: {{message}}"
+        if text not in log:
+            log.append(text)
+    collect.log = log
+    return collect
+warnings.showwarning = _mcis_collector()
+del _mcis_collector
 import matplotlib.pyplot as plt
 import mcis_report.chapters
 mcis_report.charts.set_theme()
@@ -69,8 +72,11 @@ class ExecutionFailure(Exception):
 class KernelWorker:
     """One kernel, reused for a sequence of notebooks, driven from one thread."""
 
-    def __init__(self, cwd: Path, name: str, data_dir: Path | None = None):
+    def __init__(self, cwd: Path, name: str, data_dir: Path | None = None, runtime_dir: Path | None = None):
         self.cwd = cwd
+        #: Folder for the kernel's connection file (it holds the kernel's key); the build passes one inside its
+        #: staging area, so a build killed with SIGKILL leaves it where the next build removes it.
+        self.runtime_dir = runtime_dir
         self.name = name
         self.data_dir = data_dir
         self.km = None
@@ -87,8 +93,14 @@ class KernelWorker:
         """Start the kernel and import the report package in it."""
         from jupyter_client.manager import AsyncKernelManager
 
+        options = {}
+        if self.runtime_dir is not None:
+            import uuid
+
+            self.runtime_dir.mkdir(parents=True, exist_ok=True)
+            options["connection_file"] = str(self.runtime_dir / f"kernel-{uuid.uuid4().hex}.json")
         with self._lock:
-            self.km = AsyncKernelManager(kernel_name=KERNEL)
+            self.km = AsyncKernelManager(kernel_name=KERNEL, **options)
         # The kernel's own start-up chatter (TCP warning, shutdown notices) is not build output.
         load = "" if self.data_dir is None else f"mcis_report.load_dataset({str(self.data_dir)!r})"
         self._run(new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]), stderr=subprocess.DEVNULL)

@@ -6,7 +6,11 @@ metadata, random cell ids, kernel execution counts), so equal inputs give byte-i
 
 from __future__ import annotations
 
+import copy
+import csv
 import html
+import io
+import re
 import threading
 from pathlib import Path
 
@@ -14,6 +18,10 @@ from .i18n import languages, text
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "analyst-note"
+GENERATOR_MARK = '<meta name="generator" content="mcis-report">'
+#: Cells starting with one of these are read as formulas by spreadsheets (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _exporter_lock = threading.Lock()
 _shared: dict = {}
 
@@ -52,6 +60,35 @@ def stream_messages(nb) -> list[str]:
     return lines
 
 
+def neutralise_cell(value: str) -> str:
+    """A CSV cell safe to open in a spreadsheet: one beginning with ``= + - @``, tab or CR gets a leading ``'``.
+
+    Numbers (``-3``, ``+1.5e3``) stay as they are: a spreadsheet reads them as numbers, not formulas.
+    """
+    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def neutralise_csv(text: str) -> str | None:
+    """``text`` with every cell passed through :func:`neutralise_cell`; ``None`` when nothing needed it."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    safe = [[neutralise_cell(cell) for cell in row] for row in rows]
+    if safe == rows:
+        return None
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(safe)
+    return buffer.getvalue()
+
+
+def is_our_index(path: Path) -> bool:
+    """Whether ``path`` is an index page this package wrote (it carries :data:`GENERATOR_MARK`)."""
+    try:
+        return GENERATOR_MARK in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
 def notebook_bytes(nb) -> bytes:
     import nbformat
 
@@ -84,6 +121,10 @@ def stylesheet() -> str:
 def export_html(nb, lang: str, title: str) -> str:
     """Self-contained HTML of an executed notebook: outputs only, our template, no scripts."""
     resources = {"mcis": {"lang": lang, "dir": text("meta.dir", lang), "title": title, "css": stylesheet()}}
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:  # the page shows the report, never the kernel's stream output
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
     with _exporter_lock:  # one export at a time: nbconvert exporters are not thread-safe
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body
@@ -118,6 +159,6 @@ def index_page(reports: list[tuple[int, str]]) -> str:
     first = languages()[0]
     title = html.escape(" · ".join(text("meta.index_title", code) for code in languages()))
     return (f'<!DOCTYPE html>\n<html lang="{first}" dir="{text("meta.dir", first)}"><head><meta charset="utf-8">'
-            f'<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{title}</title>'
+            f'{GENERATOR_MARK}<meta name="viewport" content="width=device-width, initial-scale=1.0"><title>{title}</title>'
             f"<style>{stylesheet()}</style></head><body><main>{headings}"
             f'<ul class="index-list">{"".join(rows)}</ul></main></body></html>\n')

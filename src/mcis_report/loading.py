@@ -95,19 +95,22 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
         expected = ",".join(table.column_names)
         return None, [Problem(file, None, None, f"file is empty; expected a header row: {expected}")]
 
-    csv.field_size_limit(MAX_FIELD_SIZE)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     start_line = 1
+    # The csv module's own field limit (128 KiB, process-wide) would stop at a long field with a message about
+    # quotes; lift it while reading this file and name a too-long field by row and column below instead.
+    previous_limit = csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
     try:
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
         for fields in reader:
             if fields and any(f.strip() for f in fields):
                 records.append((start_line, fields))
             start_line = reader.line_num + 1
     except csv.Error as exc:
-        hint = "a field is too long" if "larger than field limit" in str(exc) else "check the quotes"
-        problems.append(Problem(file, start_line, None, f"cannot parse CSV: {exc} ({hint})"))
+        problems.append(Problem(file, start_line, None, f"cannot parse CSV: {exc} (check the quotes)"))
         return None, problems
+    finally:
+        csv.field_size_limit(previous_limit)
 
     if not records:
         return None, [Problem(file, None, None, "file has no header row")]
@@ -139,6 +142,8 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
         rows[line] = [f.strip() for f in fields]
         for name, value in zip(header, rows[line], strict=True):
             reason = forbidden_character(value)
+            if len(value) > MAX_FIELD_SIZE:
+                reason = f"field is {len(value):,} characters long; the limit is {MAX_FIELD_SIZE:,}"
             if reason:
                 problems.append(Problem(file, line, name, reason))
     frame = pd.DataFrame.from_dict(rows, orient="index", columns=header, dtype=object)
