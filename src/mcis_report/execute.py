@@ -154,6 +154,7 @@ class KernelWorker:
             reason = f"no result after {timeout} s" if timed_out else str(exc)
             failure = ExecutionFailure(_running_cell(client), type(exc).__name__, reason, client.nb)
             self.kill()  # the kernel is stuck or gone: the next report gets a fresh one
+            _cancel_pending_tasks()
             raise failure from None
         finally:
             _release(client)
@@ -181,6 +182,25 @@ def _release(client: NotebookClient) -> None:
     if client.kc is not None:
         client.kc.stop_channels()
         client.kc = None
+
+
+def _cancel_pending_tasks() -> None:
+    """End the tasks nbclient leaves behind on this thread's event loop after a timeout.
+
+    Left pending, they are destroyed at exit and asyncio prints "Task was destroyed but it is pending!".
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _error_cell(nb) -> int | None:

@@ -19,6 +19,7 @@ from .i18n import languages, text
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "analyst-note"
 GENERATOR_MARK = '<meta name="generator" content="mcis-report">'
+_GENERATOR = re.compile(r'<meta\s+name="generator"\s+content="mcis-report"\s*/?>')
 #: Cells starting with one of these are read as formulas by spreadsheets (OWASP "CSV injection").
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -84,7 +85,7 @@ def neutralise_csv(text: str) -> str | None:
 def is_our_index(path: Path) -> bool:
     """Whether ``path`` is an index page this package wrote (it carries :data:`GENERATOR_MARK`)."""
     try:
-        return GENERATOR_MARK in path.read_text(encoding="utf-8", errors="replace")
+        return _GENERATOR.search(path.read_text(encoding="utf-8", errors="replace")) is not None
     except OSError:
         return False
 
