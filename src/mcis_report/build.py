@@ -8,9 +8,14 @@ The steps, all in this one process:
    build: up to date → skip; only Markdown changed → re-export the stored executed notebook; else
    execute.
 3. Start the kernel workers (``--jobs``) at once, warming them up while the data is validated here.
-4. Each worker runs its reports in a staging folder; a finished report is committed file by file with
-   atomic renames, manifest last. A failing cell leaves the previous report as it was and saves the
-   executed notebook and a partial page under ``<out>/_failed/``.
+4. Each worker runs its reports in a staging folder (``<out>/.staging``), where the report is completed
+   (page, notebook, spreadsheet-safe tables, a manifest with the hash of every file) and then swapped in
+   by two renames: old folder aside, new folder in. A failing cell or a failed write leaves the previous
+   report as it was; a failing cell also saves the executed notebook and a partial page under
+   ``<out>/_failed/``, which the next good build of that report removes.
+5. The build writes only real folders inside ``<out>``: a symbolic link there, or an ``index.html`` it
+   did not write, stops it before anything is written. An interrupted or killed build's leftovers are
+   repaired (a report moved aside is put back) or removed by the next build.
 """
 
 from __future__ import annotations
@@ -289,7 +294,12 @@ def _commit(plan: Plan, staged: Path, nb, page: str, out: Path) -> Path:
         _write_file(staged / cache.MANIFEST, cache.manifest_text(plan.execution_key, plan.export_key, files))
         _swap_in(staged, plan.folder, out / STAGING / ASIDE / f"{plan.unit.year}-{plan.unit.lang}")
     except OSError as exc:
-        where = _shown(exc.filename, out) if exc.filename else "a file"
+        where = "a file"
+        if exc.filename:
+            failed = Path(str(exc.filename))
+            # A file of the staged report is named by the place it was going to: "2023/en/report.html".
+            where = _shown(plan.folder / failed.relative_to(staged) if failed.is_relative_to(staged) else failed,
+                           out)
         raise BuildError(f"[{plan.unit.name}] could not write {where}: {exc.strerror or exc}; "
                          "the previous report is kept") from None
     _clear_failed(plan.unit, out)
@@ -338,8 +348,12 @@ def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None
             if stopping():
                 raise _Interrupted from None
             _report_warnings(plan.unit, worker.warnings, progress)
-            _save_failure(plan.unit, failure.nb, out)
-            raise BuildError(_failure_message(plan.unit, failure)) from None
+            message = _failure_message(plan.unit, failure)
+            try:
+                _save_failure(plan.unit, failure.nb, out)
+            except OSError as exc:  # e.g. the disk is full: the cell's failure is still the news
+                message += f" (the failed notebook could not be kept: {exc.strerror or exc})"
+            raise BuildError(message) from None
         _report_warnings(plan.unit, [*worker.warnings, *stream_messages(nb)], progress)
         _portable_parameters(nb)
         normalise(nb)
@@ -419,6 +433,7 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
     from .export import export_html, normalise, notebook_bytes
 
     failed = out / "_failed" / str(unit.year) / unit.lang
+    _portable_parameters(nb)
     normalise(nb)
     atomic_write(failed / "report.ipynb", notebook_bytes(nb))
     try:
