@@ -187,7 +187,7 @@ def _yaml_structure_problems(text: str, file: str) -> list[Problem]:
     problems: list[Problem] = []
     depth = 0
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.AliasEvent):
             problems.append(Problem(file, line, None, f"alias *{event.anchor} is not allowed (plain YAML: no anchors "
                                                       "or aliases)"))
