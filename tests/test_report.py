@@ -114,7 +114,7 @@ def test_html_blocks_escape_plain_values_and_keep_markup():
 def test_derived_tables_cannot_start_a_spreadsheet_formula():
     import pandas as pd
 
-    frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "+1", "-x", "@SUM", "\tx", "ok"], "n": [-1, 2, 3, 4, 5, 6]})
+    frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "+cmd", "-x", "@SUM", "\tx", "ok", "+1"], "n": [-1, 2, 3, 4, 5, 6, 7]})
     safe = artifacts.spreadsheet_safe(frame)
-    assert list(safe["name"]) == ["'=HYPERLINK(1)", "'+1", "'-x", "'@SUM", "'\tx", "ok"]
-    assert list(safe["n"]) == [-1, 2, 3, 4, 5, 6]
+    assert list(safe["name"]) == ["'=HYPERLINK(1)", "'+cmd", "'-x", "'@SUM", "'\tx", "ok", "+1"]  # numbers stay numbers
+    assert list(safe["n"]) == [-1, 2, 3, 4, 5, 6, 7]

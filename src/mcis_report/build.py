@@ -8,14 +8,20 @@ The steps, all in this one process:
    build: up to date → skip; only Markdown changed → re-export the stored executed notebook; else
    execute.
 3. Start the kernel workers (``--jobs``) at once, warming them up while the data is validated here.
-4. Each worker runs its reports in a staging folder; a finished report is committed file by file with
-   atomic renames, manifest last. A failing cell leaves the previous report as it was and saves the
-   executed notebook and a partial page under ``<out>/_failed/``.
+4. Each worker runs its reports in a staging folder (``<out>/.staging``), where the report is completed
+   (page, notebook, spreadsheet-safe tables, a manifest with the hash of every file) and then swapped in
+   by two renames: old folder aside, new folder in. A failing cell or a failed write leaves the previous
+   report as it was; a failing cell also saves the executed notebook and a partial page under
+   ``<out>/_failed/``, which the next good build of that report removes.
+5. The build writes only real folders inside ``<out>``: a symbolic link there, or an ``index.html`` it
+   did not write, stops it before anything is written. An interrupted or killed build's leftovers are
+   repaired (a report moved aside is put back) or removed by the next build.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import queue
 import re
@@ -89,7 +95,8 @@ def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> lis
     elif str(edition) == "all":
         chosen = list(years)
     else:
-        year = int(str(edition)) if str(edition).isdigit() else None
+        # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
+        year = int(str(edition)) if re.fullmatch(r"[0-9]{1,6}", str(edition)) else None
         if year not in years:
             raise UsageError(f"unknown edition {edition!r}; valid: {', '.join(map(str, years))}, all")
         chosen = [year]
@@ -134,7 +141,35 @@ def _safe_out_dir(out_dir: str | Path) -> Path:
     forbidden = {Path(out.anchor), PROJECT_ROOT, PROJECT_ROOT / "src", PROJECT_ROOT / "data", Path.home()}
     if out in forbidden:
         raise UsageError(f"refusing to write reports into {out}: choose a dedicated output folder")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"the output folder {out} is a file; choose a folder")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
     return out
+
+
+def _no_symlinks(out: Path, *paths: Path) -> None:
+    """Refuse a symbolic link on the way from ``out`` to each path, or anywhere inside it.
+
+    The build writes and deletes only inside its report folders; a link would take those writes and
+    deletions somewhere else.
+    """
+    for path in paths:
+        relative = path.relative_to(out)
+        current = out
+        for part in relative.parts:
+            current = current / part
+            if current.is_symlink():
+                raise UsageError(f"refusing to build: {current} is a symbolic link; the output folder must hold "
+                                 "only real files and folders")
+        if current.is_dir():
+            for root, dirs, files in os.walk(current):
+                for name in dirs + files:
+                    if (Path(root) / name).is_symlink():
+                        raise UsageError(f"refusing to build: {Path(root) / name} is a symbolic link; the output "
+                                         "folder must hold only real files and folders")
 
 
 def _inside(path: Path, folder: Path) -> Path:
@@ -154,7 +189,12 @@ class _BuildLock:
     def __enter__(self):
         import fcntl
 
-        self.handle = self.path.open("w")
+        if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+            raise UsageError(f"{self.path} is not the build's lock file (a folder or a link); remove it")
+        try:
+            self.handle = self.path.open("a")
+        except OSError as exc:
+            raise UsageError(f"cannot write to the output folder {self.path.parent}: {exc.strerror or exc}") from None
         try:
             fcntl.flock(self.handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -173,48 +213,147 @@ def _title(unit: Unit) -> str:
     return text("meta.report_title", unit.lang, year=unit.year)
 
 
-def _commit(plan: Plan, staged_out: Path | None, nb, page: str) -> Path:
-    """Move a finished report into place: the files it listed first, each atomically, the manifest last."""
-    from .export import notebook_bytes
+STAGING = ".staging"
+ASIDE = "aside"  # under STAGING: a report folder moved aside while its replacement moves in
+KERNELS = "kernels"  # under STAGING: the kernels' connection files, removed with the staging folder
+
+
+def _write_file(path: Path, data: bytes | str) -> None:
+    """Write a file of the staged report (the whole folder is swapped in later, so no rename is needed)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
+
+
+def _rename(source: Path, target: Path) -> None:
+    os.rename(source, target)
+
+
+def _shown(path: object, out: Path) -> str:
+    """A path for a message: relative to the output folder where it lies inside it."""
+    try:
+        return str(Path(str(path)).relative_to(out))
+    except ValueError:
+        return str(path)
+
+
+def _staged_files(plan: Plan, staged: Path) -> dict[str, str]:
+    """``{relative path: sha256}`` of a staged report: the page, the notebook and the files it listed.
+
+    A report lists what it wrote in ``artifacts.json`` (``report.render_report`` does); a file it wrote
+    but did not list, or listed but did not write, fails the build instead of being published or lost.
+    """
     from .report.artifacts import MANIFEST as ARTIFACTS
     from .report.artifacts import read_manifest
 
-    final = plan.folder
-    previous = cache.read_manifest(final).get("files", [])
-    (final / cache.MANIFEST).unlink(missing_ok=True)
-    files = ["report.html", "report.ipynb"]
-    if staged_out is not None:
-        listed = read_manifest(staged_out)
-        if listed is None:
-            raise BuildError(f"{NOTEBOOK.name} [edition={plan.unit.year}, lang={plan.unit.lang}] did not list the "
-                             f"files it wrote ({ARTIFACTS}); its last cell must call report.render_report")
-        written = sorted({*listed, ARTIFACTS})
-        for name in written:
-            atomic_write(_inside(final / name, final), (staged_out / name).read_bytes())
-        for stale in set(previous) - set(written) - set(files):
-            _inside(final / stale, final).unlink(missing_ok=True)
-        files += written
-    else:
-        files += [f for f in previous if f not in files]
-    atomic_write(final / "report.ipynb", notebook_bytes(nb))
-    atomic_write(final / "report.html", page)
-    atomic_write(final / cache.MANIFEST, cache.manifest_text(plan.execution_key, plan.export_key,
-                                                             sorted(set(files))))
-    return final / "report.html"
+    listed = read_manifest(staged)
+    expected = {"report.html", "report.ipynb"} | ({ARTIFACTS, *listed} if listed is not None else set())
+    on_disk = set()
+    for path in sorted(staged.rglob("*")):
+        if path.is_symlink():
+            raise UsageError(f"{path} is a symbolic link; a report never contains one")
+        if path.is_file() and path.name != cache.MANIFEST:
+            on_disk.add(path.relative_to(staged).as_posix())
+    for wrong, what in ((on_disk - expected, "wrote files it did not list in"),
+                        (expected - on_disk, "listed files it did not write in")):
+        if wrong:
+            raise BuildError(f"[{plan.unit.name}] {NOTEBOOK.name} {what} {ARTIFACTS}: {', '.join(sorted(wrong))}")
+    # Read errors propagate: the commit reports them (a hash of None would make the manifest lie).
+    return {name: hashlib.sha256((staged / name).read_bytes()).hexdigest() for name in sorted(expected)}
 
 
-def _show_final_paths(nb, staging: Path, final_out: Path) -> None:
-    """The executed notebook names the output folder the files ended up in, not the staging folder."""
+def _neutralise_tables(staged: Path) -> None:
+    """Derived tables safe to open in a spreadsheet, whichever notebook wrote them (the same rule as ``report``)."""
+    from .export import neutralise_csv
+
+    tables = staged / "tables"
+    for path in sorted(tables.glob("*.csv")) if tables.is_dir() else []:
+        safe = neutralise_csv(path.read_text(encoding="utf-8"))
+        if safe is not None:
+            _write_file(path, safe)
+
+
+def _swap_in(staged: Path, final: Path, aside: Path) -> None:
+    """Replace ``final`` by ``staged`` with two renames; the old folder waits in ``aside`` until the new one is in.
+
+    An interruption between the renames leaves the old report in ``aside``; :func:`_recover` puts it back.
+    """
+    if aside.exists() or aside.is_symlink():
+        shutil.rmtree(aside)
+    aside.parent.mkdir(parents=True, exist_ok=True)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    had_old = final.exists() or final.is_symlink()
+    if had_old:
+        _rename(final, aside)
+    try:
+        _rename(staged, final)
+    except BaseException:
+        if had_old and not final.exists():
+            _rename(aside, final)
+        raise
+    if had_old:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _commit(plan: Plan, staged: Path, nb, page: str, out: Path) -> Path:
+    """Complete the report in ``staged`` (notebook, page, safe tables, manifest), then swap it into place.
+
+    On any write error (disk full, read-only file system) the previous report stays as it was and the
+    message names the report and the file.
+    """
+    from .export import notebook_bytes
+
+    try:
+        _neutralise_tables(staged)
+        _write_file(staged / "report.ipynb", notebook_bytes(nb))
+        _write_file(staged / "report.html", page)
+        files = _staged_files(plan, staged)
+        _write_file(staged / cache.MANIFEST, cache.manifest_text(plan.execution_key, plan.export_key, files))
+        _swap_in(staged, plan.folder, out / STAGING / ASIDE / f"{plan.unit.year}-{plan.unit.lang}")
+    except OSError as exc:
+        where = "a file"
+        if exc.filename:
+            failed = Path(str(exc.filename))
+            # A file of the staged report is named by the place it was going to: "2023/en/report.html".
+            where = _shown(plan.folder / failed.relative_to(staged) if failed.is_relative_to(staged) else failed,
+                           out)
+        raise BuildError(f"[{plan.unit.name}] could not write {where}: {exc.strerror or exc}; "
+                         "the previous report is kept") from None
+    _clear_failed(plan.unit, out)
+    return plan.folder / "report.html"
+
+
+def _clear_failed(unit: Unit, out: Path) -> None:
+    """The report built: its entry under ``_failed/`` is out of date."""
+    failed = out / "_failed" / str(unit.year) / unit.lang
+    if failed.is_symlink():
+        failed.unlink()
+    elif failed.is_dir():
+        shutil.rmtree(failed, ignore_errors=True)
+    for folder in (failed.parent, failed.parent.parent):
+        try:
+            folder.rmdir()  # only when empty
+        except OSError:
+            break
+
+
+def _portable_parameters(nb) -> None:
+    """The executed notebook names the data and output folders as the notebook does, not this machine's paths."""
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = cell.source.replace(str(staging), str(final_out))
+            cell.source = re.sub(r'^data_dir = .*$', 'data_dir = "../data"', cell.source, flags=re.MULTILINE)
+            cell.source = re.sub(r'^output_dir = .*$', 'output_dir = "../outputs"', cell.source, flags=re.MULTILINE)
 
 
-def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None) -> Path:
+class _Interrupted(Exception):
+    """A report stopped because the build was interrupted: no failure to report, nothing to save."""
+
+
+def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None, progress=lambda m: None,
+                  stopping=lambda: False) -> Path:
     from .execute import ExecutionFailure
-    from .export import export_html, normalise
+    from .export import export_html, normalise, stream_messages
 
-    staging = out / ".staging" / f"{plan.unit.year}-{plan.unit.lang}"
+    staging = out / STAGING / f"{plan.unit.year}-{plan.unit.lang}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -222,36 +361,70 @@ def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None
         try:
             nb = worker.run_notebook(NOTEBOOK, parameters, timeout)
         except ExecutionFailure as failure:
-            _save_failure(plan.unit, failure.nb, out)
-            raise BuildError(_failure_message(plan.unit, failure)) from None
-        _show_final_paths(nb, staging, out)
+            if stopping():
+                raise _Interrupted from None
+            _report_warnings(plan.unit, worker.warnings, progress)
+            message = _failure_message(plan.unit, failure)
+            try:
+                _save_failure(plan.unit, failure.nb, out)
+            except OSError as exc:  # e.g. the disk is full: the cell's failure is still the news
+                message += f" (the failed notebook could not be kept: {exc.strerror or exc})"
+            raise BuildError(message) from None
+        _report_warnings(plan.unit, [*worker.warnings, *stream_messages(nb)], progress)
+        _portable_parameters(nb)
         normalise(nb)
         page = export_html(nb, plan.unit.lang, _title(plan.unit))
-        return _commit(plan, staging / str(plan.unit.year) / plan.unit.lang, nb, page)
+        return _commit(plan, staging / str(plan.unit.year) / plan.unit.lang, nb, page, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _reexport_unit(plan: Plan) -> Path:
+def _report_warnings(unit: Unit, messages: list[str], progress) -> None:
+    seen = []
+    for message in messages:
+        if message not in seen:
+            seen.append(message)
+            progress(f"[{unit.name}] warning: {message}")
+
+
+class _StoredNotebookUnusable(Exception):
+    """The stored executed notebook cannot be reused: execute instead."""
+
+
+def _reexport_unit(plan: Plan, out: Path) -> Path:
     """Only Markdown changed: put the new Markdown around the stored outputs and export again."""
     import nbformat
 
     from .export import export_html, normalise
 
-    executed = nbformat.read(plan.folder / "report.ipynb", as_version=4)
-    current = nbformat.read(NOTEBOOK, as_version=4)
-    outputs = iter([c for c in executed.cells if c.cell_type == "code"])
-    cells = []
-    for cell in current.cells:
-        if cell.cell_type != "code":
-            cells.append(cell)
-            continue
-        cells.append(next(outputs))
-        if "parameters" in cell.metadata.get("tags", []):
-            cells.append(next(outputs))  # papermill's injected-parameters cell follows
-    executed.cells = cells
-    normalise(executed)
-    return _commit(plan, None, executed, export_html(executed, plan.unit.lang, _title(plan.unit)))
+    try:
+        executed = nbformat.read(plan.folder / "report.ipynb", as_version=4)
+        current = nbformat.read(NOTEBOOK, as_version=4)
+        outputs = iter([c for c in executed.cells if c.cell_type == "code"])
+        cells = []
+        for cell in current.cells:
+            if cell.cell_type != "code":
+                cells.append(cell)
+                continue
+            cells.append(next(outputs))
+            if "parameters" in cell.metadata.get("tags", []):
+                cells.append(next(outputs))  # papermill's injected-parameters cell follows
+        executed.cells = cells
+        normalise(executed)
+        page = export_html(executed, plan.unit.lang, _title(plan.unit))
+    except Exception as exc:  # noqa: BLE001 - any damage to the stored notebook means: run it again
+        raise _StoredNotebookUnusable(f"{type(exc).__name__}: {exc}") from None
+    staging = out / STAGING / f"{plan.unit.year}-{plan.unit.lang}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staged = staging / "report"
+    try:
+        try:
+            shutil.copytree(plan.folder, staged, symlinks=True)
+        except OSError as exc:
+            raise BuildError(f"[{plan.unit.name}] could not copy the stored report: {exc}") from None
+        return _commit(plan, staged, executed, page, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _failure_message(unit: Unit, failure) -> str:
@@ -276,6 +449,7 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
     from .export import export_html, normalise, notebook_bytes
 
     failed = out / "_failed" / str(unit.year) / unit.lang
+    _portable_parameters(nb)
     normalise(nb)
     atomic_write(failed / "report.ipynb", notebook_bytes(nb))
     try:
@@ -289,12 +463,26 @@ def write_index(out: Path) -> Path:
     """``<out>/index.html`` linking every report present (rewritten only when it changes)."""
     from .export import index_page
 
-    reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")]
+    known = set(languages())
+    # Only folders this build could have written: a stray ``2023/fr`` is not a report.
+    reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")
+               if p.parts[-2] in known and p.parts[-3].isascii()]
     page = index_page(reports)
     index = out / "index.html"
-    if not index.is_file() or index.read_text(encoding="utf-8") != page:
+    _check_index(index)
+    current = index.read_text(encoding="utf-8", errors="replace") if index.is_file() else None
+    if current != page:
         atomic_write(index, page)
     return index
+
+
+def _check_index(index: Path) -> None:
+    """Refuse to overwrite an ``index.html`` the build did not write (it has no generator mark)."""
+    from .export import is_our_index
+
+    if index.is_symlink() or (index.exists() and not is_our_index(index)):
+        raise UsageError(f"refusing to overwrite {index}: it was not written by mcis-report; move it or choose "
+                         "another output folder")
 
 
 # --- the whole build -------------------------------------------------------------------------------------
@@ -305,14 +493,17 @@ def plan_units(units: list[Unit], data: Path, out: Path, force: bool) -> list[Pl
     data_key = cache.data_hash(data)
     plans = []
     for unit in units:
+        _no_symlinks(out, out / str(unit.year) / unit.lang, out / "_failed" / str(unit.year) / unit.lang)
         folder = _inside(out / str(unit.year) / unit.lang, out)
         execution = cache.execution_key(parts, {"edition": unit.year, "lang": unit.lang}, data_key)
         export = cache.export_key(parts, execution)
         plan = Plan(unit, folder, execution, export)
         manifest = {} if force else cache.read_manifest(folder)
-        if cache.is_fresh(folder, manifest, execution, export):
+        # A missing or changed file means the report is damaged: execute again, never just re-export.
+        intact = bool(manifest) and not cache.damaged_files(folder, manifest)
+        if intact and manifest.get("export") == export and manifest.get("execution") == execution:
             plan.action = "fresh"
-        elif manifest.get("execution") == execution and (folder / "report.ipynb").is_file():
+        elif intact and manifest.get("execution") == execution and "report.ipynb" in manifest["files"]:
             plan.action = "export"
         plans.append(plan)
     return plans
@@ -346,6 +537,12 @@ def build_reports(
         raise UsageError(f"unknown language {lang!r}; valid: {', '.join(languages())}, all")
     if jobs is not None and jobs < 1:
         raise UsageError(f"--jobs must be at least 1, got {jobs}")
+    if timeout is not None and timeout <= 0:
+        raise UsageError(f"--timeout must be a positive number of seconds, got {timeout}")
+    cpus = available_cpus()
+    if jobs is not None and jobs > cpus:
+        progress(f"warning: --jobs {jobs} is more than the {cpus} CPU(s) available; using {cpus}")
+        jobs = cpus
     data = Path(data_dir).resolve()
     if not data.is_dir():
         raise UsageError(f"data folder not found: {data}")
@@ -358,29 +555,67 @@ def build_reports(
     if unknown:
         raise UsageError(f"{NOTEBOOK.name} does not declare the parameter(s) {', '.join(sorted(unknown))}")
     out = _safe_out_dir(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     with _BuildLock(out), _terminate_as_interrupt():
-        plans = plan_units(units, data, out, force)
-        failures = _run_plans(plans, data, out, progress, jobs, timeout)
-        write_index(out)
-        shutil.rmtree(out / ".staging", ignore_errors=True)
+        _no_symlinks(out, out / STAGING, out / "_failed")
+        _check_index(out / "index.html")
+        _recover(out, progress)
+        try:
+            plans = plan_units(units, data, out, force)
+            failures = _run_plans(plans, data, out, progress, jobs, timeout)
+            write_index(out)
+        finally:
+            with _signals_held():
+                shutil.rmtree(out / STAGING, ignore_errors=True)
     if failures:
         raise BuildError("\n".join(failures))
     return [p.folder / "report.html" for p in plans]
 
 
+def available_cpus() -> int:
+    """CPUs this process may run on."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _recover(out: Path, progress) -> None:
+    """Undo what an interrupted or killed build left: put a report moved aside back, then drop the staging area."""
+    staging = out / STAGING
+    if staging.is_symlink() or (staging.exists() and not staging.is_dir()):
+        staging.unlink()
+        return
+    aside = staging / ASIDE
+    for folder in sorted(aside.iterdir()) if aside.is_dir() else []:
+        year, _, lang = folder.name.partition("-")
+        final = out / year / lang
+        if folder.is_dir() and not folder.is_symlink() and year.isdigit() and lang and not final.exists():
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(folder, final)
+            progress(f"[{year}/{lang}] restored the report an interrupted build had moved aside")
+    shutil.rmtree(staging, ignore_errors=True)
+
+
 def _run_plans(plans: list[Plan], data: Path, out: Path, progress, jobs: int | None, timeout: int | None) -> list[str]:
+    failures: list[str] = []
     for plan in plans:
         if plan.action == "fresh":
             progress(f"[{plan.unit.name}] up to date: {plan.folder / 'report.html'}")
     for plan in plans:
         if plan.action == "export":
             progress(f"[{plan.unit.name}] Markdown changed: exporting again without executing")
-            progress(f"[{plan.unit.name}] wrote {_reexport_unit(plan)}")
+            try:
+                progress(f"[{plan.unit.name}] wrote {_reexport_unit(plan, out)}")
+            except _StoredNotebookUnusable as exc:
+                progress(f"[{plan.unit.name}] the stored notebook cannot be reused ({exc}); executing instead")
+                plan.action = "execute"
+            except BuildError as exc:
+                failures.append(str(exc))
+                progress(f"[{plan.unit.name}] FAILED: {exc}")
     pending = [p for p in plans if p.action == "execute"]
     if not pending:
-        return []
-    return _execute_all(pending, data, out, progress, jobs or os.cpu_count() or 1, timeout)
+        return failures
+    return failures + _execute_all(pending, data, out, progress, jobs or available_cpus(), timeout)
 
 
 def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int, timeout: int | None) -> list[str]:
@@ -391,7 +626,9 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
         work.put(plan)
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
-    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}", data) for i in range(min(jobs, len(pending)))]
+    runtime = out / STAGING / KERNELS
+    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}", data, runtime_dir=runtime)
+               for i in range(min(jobs, len(pending)))]
 
     def run(worker: KernelWorker) -> None:
         try:
@@ -404,8 +641,13 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
                     return
                 progress(f"[{plan.unit.name}] executing on {worker.name}")
                 try:
-                    progress(f"[{plan.unit.name}] wrote {_execute_unit(worker, plan, data, out, timeout)}")
+                    written = _execute_unit(worker, plan, data, out, timeout, progress, stop.is_set)
+                    progress(f"[{plan.unit.name}] wrote {written}")
+                except _Interrupted:
+                    return
                 except BuildError as exc:
+                    if stop.is_set():
+                        return
                     failures.append(str(exc))
                     progress(f"[{plan.unit.name}] FAILED: {exc}")
         except Exception as exc:  # noqa: BLE001 - reported as a failure of the build, never swallowed
@@ -427,15 +669,31 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
             while thread.is_alive():
                 thread.join(timeout=0.2)
     except BaseException:
-        stop.set()
-        go.set()
-        for worker in workers:
-            worker.kill()
-        for thread in threads:
-            thread.join(timeout=10)
-        shutil.rmtree(out / ".staging", ignore_errors=True)
+        with _signals_held():  # a second Ctrl-C must not cut the clean-up short
+            stop.set()
+            go.set()
+            for worker in workers:
+                worker.kill()
+            for thread in threads:
+                thread.join(timeout=10)
+            shutil.rmtree(out / STAGING, ignore_errors=True)
         raise
     return failures
+
+
+class _signals_held:
+    """Ignore Ctrl-C and SIGTERM for the duration (main thread only): clean-up that must finish."""
+
+    def __enter__(self):
+        self.previous = {}
+        if threading.current_thread() is threading.main_thread():
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                self.previous[sig] = signal.signal(sig, signal.SIG_IGN)
+        return self
+
+    def __exit__(self, *exc):
+        for sig, handler in self.previous.items():
+            signal.signal(sig, handler)
 
 
 class _terminate_as_interrupt:

@@ -21,8 +21,8 @@ MANIFEST = ".mcis-build.json"
 #: Libraries whose version can change the executed notebook or the page.
 OUTPUT_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "pandera", "pycountry", "PyYAML", "nbformat",
                     "nbclient", "nbconvert", "papermill", "ipykernel", "jinja2", "mistune", "beautifulsoup4",
-                    "pillow", "Babel", "MarkupSafe")
-CACHE_FORMAT = 1
+                    "pillow", "Babel", "MarkupSafe", "pyahocorasick")
+CACHE_FORMAT = 2  # 2: the manifest records a content hash of every file
 
 
 def _sha(*chunks: bytes) -> str:
@@ -93,19 +93,46 @@ def export_key(parts: NotebookParts, execution: str) -> str:
     return _sha(execution.encode(), parts.markdown.encode())
 
 
-def read_manifest(folder: Path) -> dict:
+def file_hash(path: Path) -> str | None:
+    """SHA-256 of a file's bytes; ``None`` when it cannot be read (missing, a folder, unreadable)."""
     try:
-        return json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def read_manifest(folder: Path) -> dict:
+    """The manifest of the last good build in ``folder``; ``{}`` when missing, unreadable or malformed."""
+    try:
+        manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    if not isinstance(manifest, dict):
+        return {}
+    files = manifest.get("files")
+    if (not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+            or not isinstance(manifest.get("execution"), str) or not isinstance(manifest.get("export"), str)):
+        return {}
+    if any(Path(name).is_absolute() or ".." in Path(name).parts for name in files):
+        return {}  # a manifest only ever names files inside its report folder
+    return manifest
 
 
-def manifest_text(execution: str, export: str, files: list[str]) -> str:
-    return json.dumps({"format": CACHE_FORMAT, "execution": execution, "export": export, "files": sorted(files)},
+def manifest_text(execution: str, export: str, files: dict[str, str]) -> str:
+    """The manifest: both cache keys and ``{relative path: sha256}`` of every file the report wrote."""
+    return json.dumps({"format": CACHE_FORMAT, "execution": execution, "export": export, "files": dict(files)},
                       indent=1, sort_keys=True) + "\n"
 
 
+def damaged_files(folder: Path, manifest: dict) -> list[str]:
+    """Files of the manifest that are missing or whose content changed since they were written."""
+    files = manifest.get("files") or {}
+    if "report.html" not in files:
+        return ["report.html"]
+    return sorted(name for name, digest in files.items() if file_hash(folder / name) != digest)
+
+
 def is_fresh(folder: Path, manifest: dict, execution: str, export: str) -> bool:
-    """``manifest`` (of the last good build in ``folder``) has these keys and all its files are still there."""
+    """``manifest`` (of the last good build in ``folder``) has these keys and every file is intact."""
     return (manifest.get("execution") == execution and manifest.get("export") == export
-            and all((folder / f).is_file() for f in manifest.get("files", ["report.html"])))
+            and not damaged_files(folder, manifest))

@@ -11,6 +11,10 @@ import matplotlib
 
 matplotlib.use("Agg")  # the report renders off-screen; must precede pyplot
 
+import textwrap
+import unicodedata
+from functools import cache
+
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
@@ -24,6 +28,62 @@ PALETTE = {
     "not_applicable": "#a0aec0",
 }
 HEATMAP_CMAP = "Blues"
+FONT = "DejaVu Sans"
+#: Tick labels longer than this wrap onto further lines (at most ``LABEL_LINES``, then an ellipsis), so a long
+#: name cannot squeeze the plot area to nothing.
+LABEL_WIDTH = 28
+LABEL_LINES = 3
+MISSING_GLYPH = "\ufffd"
+
+
+@cache
+def _font_charmap() -> frozenset[int]:
+    from matplotlib import font_manager, ft2font
+
+    path = font_manager.findfont(font_manager.FontProperties(family=FONT))
+    return frozenset(ft2font.FT2Font(path).get_charmap())
+
+
+def drawable(label: object) -> str:
+    """``label`` as text the chart font can draw: characters it lacks become U+FFFD (format characters are dropped).
+
+    Without this, matplotlib warns about every missing glyph and draws an empty box.
+    """
+    charmap = _font_charmap()
+    out = []
+    for char in str(label):
+        if ord(char) in charmap or char in "\n\t":
+            out.append(char)
+        elif unicodedata.category(char) not in {"Cf", "Cc"}:
+            out.append(MISSING_GLYPH)
+    return "".join(out)
+
+
+def tick_label(label: object) -> str:
+    """A category label fit for a tick: drawable, wrapped at :data:`LABEL_WIDTH`, at most :data:`LABEL_LINES` lines."""
+    lines = textwrap.wrap(drawable(label), LABEL_WIDTH, break_long_words=True) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][: LABEL_WIDTH - 1] + "\u2026"
+    return "\n".join(lines)
+
+
+def plain_text(ax) -> None:
+    """Draw every text of the figure that can carry data literally: ``$`` never starts mathtext.
+
+    Set per text object (tick labels, axis labels, titles, legends, annotations) rather than through
+    ``rcParams``, so other figures keep their own settings.
+    """
+    from matplotlib.text import Text
+
+    fig = ax.figure
+    for axes in fig.axes:
+        for axis in (axes.xaxis, axes.yaxis):
+            for tick in axis.get_major_ticks(len(axis.get_majorticklocs())):
+                tick.label1.set_parse_math(False)
+                tick.label2.set_parse_math(False)
+    for text in fig.findobj(Text):
+        text.set_parse_math(False)
 
 
 def set_theme() -> None:
@@ -92,14 +152,16 @@ def participation_chart(
     for key, group in present.groupby(hue, sort=False):
         colour = PALETTE.get(key, "#4a5568")
         ax.vlines(group[x], group[low].astype(float), group[high].astype(float), color=colour, linewidth=3, alpha=0.5)
-        ax.scatter(group[x], group[y].astype(float), color=colour, s=60, zorder=3, label=hue_labels.get(key, key))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+        ax.scatter(group[x], group[y].astype(float), color=colour, s=60, zorder=3,
+                   label=drawable(hue_labels.get(key, key)))
+    ax.set_xlabel(drawable(xlabel))
+    ax.set_ylabel(drawable(ylabel))
     ax.set_xticks(list(frame[x]))
     ax.set_ylim(bottom=0)
     if rtl:
         _category_axis_right(ax)
     _legend_below(ax, rtl)
+    plain_text(ax)
     return ax
 
 
@@ -119,17 +181,24 @@ def bar_chart(
 
     With ``rtl`` the chart is mirrored: categories on the right, bars growing to the left.
     """
-    ax = _axes(ax, size=(8, max(2.5, 0.45 * data[y].nunique() + 1.5)))
+    data = data.assign(**{y: data[y].map(tick_label)})
+    if hue:
+        data = data.assign(**{hue: data[hue].map(drawable)})
+        hue_order = None if hue_order is None else [drawable(h) for h in hue_order]
+    lines = max((str(v).count("\n") + 1 for v in data[y]), default=1)
+    longest = max((len(part) for v in data[y] for part in str(v).split("\n")), default=0)
+    ax = _axes(ax, size=(max(8.0, 5 + 0.085 * longest), max(2.5, 0.45 * data[y].nunique() * max(1, 0.6 * lines) + 1.5)))
     sns.barplot(data=data, x=x, y=y, hue=hue, hue_order=hue_order, ax=ax, orient="h",
                 palette="Set2" if hue else None, color=None if hue else "#2b6cb0", legend=bool(hue))
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+    ax.set_xlabel(drawable(xlabel))
+    ax.set_ylabel(drawable(ylabel))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole-number ticks
     if rtl:
         ax.invert_xaxis()
         _category_axis_right(ax)
     if hue:
         _legend_below(ax, rtl)
+    plain_text(ax)
     return ax
 
 
@@ -146,14 +215,19 @@ def heatmap(
 
     With ``rtl`` the columns run from right to left and the row labels stand on the right.
     """
-    height = max(2.5, 0.42 * len(matrix.index) + 1.6)
-    width = max(6.0, 0.55 * len(matrix.columns) + 3)
-    ax = _axes(ax, size=(width, height))
     shown = matrix.iloc[:, ::-1] if rtl else matrix
+    shown = shown.rename(index=tick_label, columns=tick_label)
+    ax = _axes(ax, size=_heatmap_size(shown))
+    # Tick labels are set here, not by seaborn: seaborn draws the figure while placing its own labels,
+    # before they could be marked as plain text.
     sns.heatmap(shown, annot=True, fmt=fmt, cmap=HEATMAP_CMAP, cbar=False, linewidths=0.5, ax=ax,
-                annot_kws={"fontsize": "small"})
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
+                annot_kws={"fontsize": "small"}, xticklabels=False, yticklabels=False)
+    ax.set_xticks([i + 0.5 for i in range(len(shown.columns))], labels=[str(c) for c in shown.columns],
+                  parse_math=False)
+    ax.set_yticks([i + 0.5 for i in range(len(shown.index))], labels=[str(i) for i in shown.index],
+                  parse_math=False, rotation=0, verticalalignment="center")
+    ax.set_xlabel(drawable(xlabel))
+    ax.set_ylabel(drawable(ylabel))
     ax.tick_params(axis="x", labelrotation=-45 if rtl else 45)
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("left" if rtl else "right")
@@ -161,4 +235,21 @@ def heatmap(
     if rtl:
         _category_axis_right(ax)
         ax.tick_params(axis="y", labelrotation=0)
+    plain_text(ax)
     return ax
+
+
+def _heatmap_size(shown: pd.DataFrame) -> tuple[float, float]:
+    """Figure size in inches from the matrix and its (wrapped) labels: cells plus room for the tick labels."""
+    char, line = 0.085, 0.2  # inches per character and per text line at the report's font size
+
+    def extent(labels) -> tuple[int, int]:
+        lines = [str(label).split("\n") for label in labels] or [[""]]
+        return max(len(part) for parts in lines for part in parts), max(len(parts) for parts in lines)
+
+    x_chars, x_lines = extent(shown.columns)
+    y_chars, y_lines = extent(shown.index)
+    # Column labels stand at 45°: their length counts for about 0.71 in both directions.
+    height = 0.42 * max(len(shown.index), 1) * max(1, 0.6 * y_lines) + 1.2 + 0.71 * x_chars * char + x_lines * line
+    width = 0.55 * max(len(shown.columns), 1) + 1.5 + y_chars * char + 0.71 * x_chars * char
+    return max(6.0, width), max(2.5, height)

@@ -13,10 +13,20 @@ import sys
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
 
+def _os_error(exc: OSError) -> str:
+    """One line for an operating-system error: the file and the reason, never a traceback."""
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"mcis-report: {where}{exc.strerror or exc}"
+
+
 def _validate(args: argparse.Namespace) -> int:
     from .dataset import check_dataset
 
-    dataset, problems = check_dataset(args.data)
+    try:
+        dataset, problems = check_dataset(args.data)
+    except OSError as exc:
+        print(_os_error(exc), file=sys.stderr)
+        return EXIT_USAGE
     if dataset is None:
         for problem in problems:
             print(problem, file=sys.stderr)
@@ -47,6 +57,9 @@ def _build(args: argparse.Namespace) -> int:
     except BuildError as exc:
         print(f"mcis-report: build failed: {exc}", file=sys.stderr)
         return EXIT_FAILED
+    except OSError as exc:  # a file or folder that cannot be read or written: say which, in one line
+        print(_os_error(exc), file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("mcis-report: interrupted; kernels stopped, previous reports left as they were", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -23,7 +23,20 @@ from papermill.parameterize import parameterize_notebook
 KERNEL = "python3"
 # Once per kernel, before any report: the heavy imports, the data (validated once, then cached while its
 # files are unchanged) and matplotlib's fonts and renderer.
+# Warnings are collected, not printed: printed ones would become stderr blocks in the notebook (with this
+# machine's paths in them). The driver fetches them after each report and shows them as build messages.
 WARM_UP = """\
+import warnings
+def _mcis_collector():
+    log = []
+    def collect(message, category, filename, lineno, file=None, line=None):
+        text = f"{{category.__name__}}: {{message}}"
+        if text not in log:
+            log.append(text)
+    collect.log = log
+    return collect
+warnings.showwarning = _mcis_collector()
+del _mcis_collector
 import matplotlib.pyplot as plt
 import mcis_report.report
 mcis_report.charts.set_theme()
@@ -31,6 +44,19 @@ plt.subplots()[0].savefig(__import__("io").BytesIO(), format="png")
 plt.close("all")
 {load}"""
 RESET = "get_ipython().run_line_magic('reset', '-f')  # a clean namespace for the next report"
+# Print and forget the warnings collected since the last call (one JSON list on stdout); clear the
+# warning registries so that a reused kernel reports the same warnings as a fresh one.
+COLLECT_WARNINGS = """\
+import json as _json, sys as _sys, warnings as _warnings
+_log = getattr(_warnings.showwarning, "log", [])
+print(_json.dumps(_log))
+_log.clear()
+for _module in list(_sys.modules.values()):
+    _registry = getattr(_module, "__warningregistry__", None)
+    if isinstance(_registry, dict):
+        _registry.clear()
+del _json, _sys, _warnings, _log, _module, _registry
+"""
 
 
 @dataclass
@@ -46,13 +72,17 @@ class ExecutionFailure(Exception):
 class KernelWorker:
     """One kernel, reused for a sequence of notebooks, driven from one thread."""
 
-    def __init__(self, cwd: Path, name: str, data_dir: Path | None = None):
+    def __init__(self, cwd: Path, name: str, data_dir: Path | None = None, runtime_dir: Path | None = None):
         self.cwd = cwd
+        #: Folder for the kernel's connection file (it holds the kernel's key); the build passes one inside its
+        #: staging area, so a build killed with SIGKILL leaves it where the next build removes it.
+        self.runtime_dir = runtime_dir
         self.name = name
         self.data_dir = data_dir
         self.km = None
         self._lock = threading.Lock()
         self.runs = 0
+        self.warnings: list[str] = []
 
     # -- kernel lifetime ---------------------------------------------------------------------
     def _client(self, nb, timeout: int | None = None) -> NotebookClient:
@@ -63,8 +93,14 @@ class KernelWorker:
         """Start the kernel and import the report package in it."""
         from jupyter_client.manager import AsyncKernelManager
 
+        options = {}
+        if self.runtime_dir is not None:
+            import uuid
+
+            self.runtime_dir.mkdir(parents=True, exist_ok=True)
+            options["connection_file"] = str(self.runtime_dir / f"kernel-{uuid.uuid4().hex}.json")
         with self._lock:
-            self.km = AsyncKernelManager(kernel_name=KERNEL)
+            self.km = AsyncKernelManager(kernel_name=KERNEL, **options)
         # The kernel's own start-up chatter (TCP warning, shutdown notices) is not build output.
         load = "" if self.data_dir is None else f"mcis_report.load_dataset({str(self.data_dir)!r})"
         self._run(new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]), stderr=subprocess.DEVNULL)
@@ -107,19 +143,37 @@ class KernelWorker:
         source.metadata.setdefault("papermill", {})  # ... and the notebook a papermill section
         nb = parameterize_notebook(source, parameters, kernel_name=KERNEL, language="python")
         client = self._client(nb, timeout)
+        self.warnings = []
         try:
             client.execute()
         except CellExecutionError as exc:
+            self.warnings = self._collect_warnings()
             raise ExecutionFailure(_error_cell(client.nb), exc.ename, exc.evalue, client.nb) from None
         except (CellTimeoutError, DeadKernelError) as exc:
             timed_out = isinstance(exc, CellTimeoutError)
             reason = f"no result after {timeout} s" if timed_out else str(exc)
             failure = ExecutionFailure(_running_cell(client), type(exc).__name__, reason, client.nb)
             self.kill()  # the kernel is stuck or gone: the next report gets a fresh one
+            _cancel_pending_tasks()
             raise failure from None
         finally:
             _release(client)
+        self.warnings = self._collect_warnings()
         return client.nb
+
+    def _collect_warnings(self) -> list[str]:
+        """The warnings the last report raised in the kernel (empty if they cannot be read)."""
+        import json
+
+        if self.km is None:
+            return []
+        try:
+            nb = self._run(new_notebook(cells=[new_code_cell(COLLECT_WARNINGS)]), timeout=60)
+            text = "".join(o.get("text", "") for o in nb.cells[0].outputs if o.get("name") == "stdout")
+            found = json.loads(text or "[]")
+        except (CellExecutionError, CellTimeoutError, DeadKernelError, ValueError):
+            return []
+        return [str(w) for w in found] if isinstance(found, list) else []
 
 
 def _release(client: NotebookClient) -> None:
@@ -128,6 +182,25 @@ def _release(client: NotebookClient) -> None:
     if client.kc is not None:
         client.kc.stop_channels()
         client.kc = None
+
+
+def _cancel_pending_tasks() -> None:
+    """End the tasks nbclient leaves behind on this thread's event loop after a timeout.
+
+    Left pending, they are destroyed at exit and asyncio prints "Task was destroyed but it is pending!".
+    """
+    import asyncio
+
+    from jupyter_core.utils import ensure_event_loop
+
+    loop = ensure_event_loop()
+    if loop.is_running():
+        return
+    pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in pending:
+        task.cancel()
+    if pending:
+        loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
 
 
 def _error_cell(nb) -> int | None:

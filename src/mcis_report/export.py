@@ -6,13 +6,20 @@ metadata, random cell ids, kernel execution counts), so equal inputs give byte-i
 
 from __future__ import annotations
 
+import copy
+import csv
+import io
+import re
 import threading
 from pathlib import Path
 
 from .i18n import languages, text
+from .report.artifacts import neutralise_cell
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "remove-cell"  # the tag JupyterLab and nbconvert use for cells left out of an export
+GENERATOR_MARK = '<meta name="generator" content="mcis-report">'
+_GENERATOR = re.compile(r'<meta\s+name="generator"\s+content="mcis-report"\s*/?>')
 _exporter_lock = threading.Lock()
 _shared: dict = {}
 
@@ -31,9 +38,43 @@ def normalise(nb) -> None:
             count += 1
             if cell.get("execution_count") is not None:
                 cell["execution_count"] = count
+            # Streams are the kernel's side channel (stray prints, warnings, library logging), not the report:
+            # they would put this machine's paths and timing-dependent splits into the files.
+            cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
             for output in cell.get("outputs", []):
                 if "execution_count" in output:
                     output["execution_count"] = count
+
+
+def stream_messages(nb) -> list[str]:
+    """The distinct non-empty lines the notebook wrote to stderr, to be shown as build messages."""
+    lines: list[str] = []
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stderr":
+                for line in str(output.get("text", "")).splitlines():
+                    if line.strip() and line.strip() not in lines:
+                        lines.append(line.strip())
+    return lines
+
+
+def neutralise_csv(text: str) -> str | None:
+    """``text`` with every cell passed through :func:`neutralise_cell`; ``None`` when nothing needed it."""
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    safe = [[neutralise_cell(cell) for cell in row] for row in rows]
+    if safe == rows:
+        return None
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer, lineterminator="\n").writerows(safe)
+    return buffer.getvalue()
+
+
+def is_our_index(path: Path) -> bool:
+    """Whether ``path`` is an index page this package wrote (it carries :data:`GENERATOR_MARK`)."""
+    try:
+        return _GENERATOR.search(path.read_text(encoding="utf-8", errors="replace")) is not None
+    except OSError:
+        return False
 
 
 def notebook_bytes(nb) -> bytes:
@@ -68,6 +109,10 @@ def stylesheet() -> str:
 def export_html(nb, lang: str, title: str) -> str:
     """Self-contained HTML of an executed notebook: outputs only, our template, no scripts."""
     resources = {"mcis": {"lang": lang, "dir": text("meta.dir", lang), "title": title, "css": stylesheet()}}
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:  # the page shows the report, never the kernel's stream output
+        if cell.get("cell_type") == "code":
+            cell["outputs"] = [o for o in cell.get("outputs", []) if o.get("output_type") != "stream"]
     with _exporter_lock:  # one export at a time: nbconvert exporters are not thread-safe
         body, _ = _exporter().from_notebook_node(nb, resources=resources)
     return body

@@ -90,7 +90,7 @@ SOURCES = Table(
     "sources",
     "sources.csv",
     (
-        Column("source_id", "id", pattern=r"^S\d{3}$", description="Source id, S + three digits"),
+        Column("source_id", "id", pattern=r"^S\d{3,}$", description="Source id, S + three or more digits"),
         Column("title", description="Short descriptive title"),
         Column("publisher", description="Publishing organisation or outlet"),
         Column("url", "url", description="Address of the page"),
@@ -189,7 +189,7 @@ DELEGATIONS = Table(
     "delegations",
     "delegations.csv",
     (
-        Column("delegation_id", "id", pattern=r"^D\d{3}$", description="Delegation id, D + three digits"),
+        Column("delegation_id", "id", pattern=r"^D\d{3,}$", description="Delegation id, D + three or more digits"),
         Column("year", "int", ref="editions.year", description="Edition year"),
         Column("country", "alpha3", required=False, ref="countries.alpha3",
                description="ISO 3166-1 alpha-3 code (empty for an organisation)"),
@@ -214,7 +214,7 @@ STATEMENTS = Table(
     "statements",
     "statements.csv",
     (
-        Column("statement_id", "id", pattern=r"^ST\d{3}$", description="Statement id, ST + three digits"),
+        Column("statement_id", "id", pattern=r"^ST\d{3,}$", description="Statement id, ST + three or more digits"),
         Column("year", "int", ref="editions.year", description="Edition year"),
         Column("date", "date", required=False, description="Date given (YYYY-MM-DD), inside the edition's year"),
         *localised("speaker", "Speaker, {language}"),
@@ -237,7 +237,7 @@ CLAIMS = Table(
     "claims",
     "claims.csv",
     (
-        Column("claim_id", "id", pattern=r"^C\d{3}$", description="Claim id, C + three digits"),
+        Column("claim_id", "id", pattern=r"^C\d{3,}$", description="Claim id, C + three or more digits"),
         Column("statement_id", "text", ref="statements.statement_id", description="Statement coded"),
         Column("frames", "list", ref="codebook.frames", min_items=1, description="Frame ids, ';'-separated"),
         Column("targets", "list", required=False, ref="codebook.targets",

@@ -23,6 +23,16 @@ _URL = re.compile(r"^https?://\S+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PDATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _TRUE, _FALSE = {"true", "yes", "1"}, {"false", "no", "0"}
+_LABELS = ("id", "label_en", "label_ar")
+#: Keys an entry of each codebook section may have.
+CODEBOOK_ENTRY_KEYS = {
+    "frames": (*_LABELS, "definition_en", "definition_ar", "lexicon"),
+    "targets": _LABELS,
+    "claim_regions": _LABELS,
+    "world_regions": _LABELS,
+    "organisations": (*_LABELS, "bloc"),
+    "article_points": (*_LABELS, "section"),
+}
 
 
 def split_list(value: object) -> list[str]:
@@ -241,6 +251,10 @@ def validate_codebook(codebook: dict) -> list[Problem]:
     """Check the codebook's sections, ids, labels, definitions and lexicons."""
     file = CODEBOOK_FILE
     problems: list[Problem] = []
+    for key in codebook:
+        if key != "__line__" and key not in CODEBOOK_SECTIONS:
+            problems.append(Problem(file, None, str(key),
+                                    f"unknown section (allowed: {', '.join(CODEBOOK_SECTIONS)})"))
     for section in CODEBOOK_SECTIONS:
         entries = codebook.get(section)
         if not isinstance(entries, list) or not entries:
@@ -259,6 +273,11 @@ def validate_codebook(codebook: dict) -> list[Problem]:
             if entry_id in seen:
                 problems.append(Problem(file, line, f"{section}.id", f"duplicate id {entry_id!r}"))
             seen.add(entry_id)
+            allowed = CODEBOOK_ENTRY_KEYS[section]
+            for key in entry:
+                if key != "__line__" and key not in allowed:
+                    problems.append(Problem(file, line, f"{section}.{key}",
+                                            f"{entry_id}: unknown key (allowed: {', '.join(allowed)})"))
             required = ["label_en", "label_ar"]
             if section == "frames":
                 required += ["definition_en", "definition_ar"]
@@ -277,7 +296,9 @@ def _lexicon_problems(entry: dict, line: int | None) -> list[Problem]:
     frame_id = entry.get("id")
     if not isinstance(lexicon, dict):
         return [Problem(CODEBOOK_FILE, line, "frames.lexicon", f"{frame_id}: missing lexicon")]
-    problems = []
+    problems = [Problem(CODEBOOK_FILE, line, f"frames.lexicon.{key}",
+                        f"{frame_id}: unknown lexicon language (allowed: {', '.join(LEXICON_LANGUAGES)})")
+                for key in lexicon if key != "__line__" and key not in LEXICON_LANGUAGES]
     for lang in LEXICON_LANGUAGES:
         terms = lexicon.get(lang)
         if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
@@ -329,6 +350,7 @@ def cross_table_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
         problems += _statement_delegation_year(frames["statements"], frames["delegations"])
     if frames.get("memberships") is not None:
         problems += _membership_years(frames["memberships"])
+        problems += _unique_rows(frames["memberships"], "memberships.csv", ("alpha3", "organisation", "joined"))
     return problems
 
 
@@ -418,6 +440,21 @@ def _membership_years(memberships: pd.DataFrame) -> list[Problem]:
         if not pd.isna(row["left"]) and not pd.isna(row["joined"]) and row["left"] < row["joined"]:
             problems.append(Problem("memberships.csv", int(line), "left",
                                     f"left in {row['left']}, before joining in {row['joined']}"))
+    return problems
+
+
+def _unique_rows(frame: pd.DataFrame, file: str, columns: tuple[str, ...]) -> list[Problem]:
+    """Each combination of ``columns`` at most once (a repeated row would be counted twice)."""
+    problems = []
+    first: dict[tuple, int] = {}
+    for line, row in frame.iterrows():
+        key = tuple(str(row[c]) for c in columns)
+        if key in first:
+            listing = ", ".join(f"{c}={row[c]}" for c in columns)
+            problems.append(Problem(file, int(line), columns[0],
+                                    f"duplicate row ({listing}) already given on line {first[key]}"))
+        else:
+            first[key] = int(line)
     return problems
 
 

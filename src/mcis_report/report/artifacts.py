@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
@@ -15,19 +16,25 @@ import pandas as pd
 MANIFEST = "artifacts.json"
 
 #: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def neutralise_cell(value: str) -> str:
+    """A CSV cell safe to open in a spreadsheet: one beginning with ``= + - @``, tab or CR gets a leading ``'``.
+
+    Numbers (``-3``, ``+1.5e3``) stay as they are: a spreadsheet reads them as numbers, not formulas.
+    """
+    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy whose text cells cannot start a formula: a leading ``= + - @``, tab or CR gets a ``'`` before it.
-
-    Numbers are left alone (``-3`` stays a number); only strings are neutralised, as OWASP recommends.
-    """
+    """A copy whose text cells pass through :func:`neutralise_cell` (numbers are left alone)."""
 
     def neutralise(value: object) -> object:
-        if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-            return "'" + value
-        return value
+        return neutralise_cell(value) if isinstance(value, str) else value
 
     safe = frame.copy()
     for column in safe.columns:
