@@ -538,7 +538,7 @@ def test_break08_report_moved_aside_is_restored_by_the_next_build(copy, monkeypa
 def test_break09_interrupt_says_interrupted_and_leaves_nothing(copy):
     before = snapshot(copy / "2023" / "en")
     command = [sys.executable, "-m", "mcis_report.cli", "build", "--data", str(MINI), "--out", str(copy),
-               "--lang", "en", "--edition", "all", "--force", "--jobs", "2"]
+               "--lang", "en", "--edition", "all", "--force", "--jobs", "1"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     log = []
