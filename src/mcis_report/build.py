@@ -25,13 +25,17 @@ import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 from . import cache
 from .i18n import languages, text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "edition_report.ipynb"
+#: The report notebook, shipped inside the package (so an installed wheel finds it too).
+NOTEBOOK = Path(str(resources.files(__package__).joinpath("notebooks", "edition_report.ipynb")))
+#: Parameters every report notebook must declare in its ``parameters`` cell.
+REQUIRED_PARAMETERS = ("edition", "lang", "data_dir", "output_dir")
 LOCK_FILE = ".mcis-build.lock"
 
 
@@ -107,6 +111,32 @@ def declared_parameters(notebook: Path) -> set[str]:
     return set()
 
 
+def check_notebook(notebook: str | Path) -> Path:
+    """``notebook`` resolved, once it is known to be a notebook whose ``parameters`` cell declares
+    :data:`REQUIRED_PARAMETERS`; raises :class:`UsageError` with one line saying what is wrong.
+
+    Checked before any kernel starts.
+    """
+    import json
+
+    path = Path(notebook).resolve()
+    if not path.is_file():
+        raise UsageError(f"notebook not found: {path}")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        cells = document["cells"]
+        if not isinstance(cells, list):
+            raise TypeError("cells is not a list")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path}: not a Jupyter notebook ({type(exc).__name__}: {exc})") from None
+    if not any(isinstance(c, dict) and "parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
+        raise UsageError(f"{path}: no cell tagged 'parameters' (it must declare {', '.join(REQUIRED_PARAMETERS)})")
+    missing = [name for name in REQUIRED_PARAMETERS if name not in declared_parameters(path)]
+    if missing:
+        raise UsageError(f"{path}: the 'parameters' cell does not declare {', '.join(missing)}")
+    return path
+
+
 def _parameters(unit: Unit, data_dir: Path, output_dir: Path) -> dict:
     return {"edition": unit.year, "lang": unit.lang, "data_dir": str(data_dir), "output_dir": str(output_dir)}
 
@@ -173,7 +203,7 @@ def _title(unit: Unit) -> str:
     return text("meta.report_title", unit.lang, year=unit.year)
 
 
-def _commit(plan: Plan, staged_out: Path | None, nb, page: str) -> Path:
+def _commit(plan: Plan, staged_out: Path | None, nb, page: str, notebook: Path | None = None) -> Path:
     """Move a finished report into place: the files it listed first, each atomically, the manifest last."""
     from .export import notebook_bytes
     from .report.artifacts import MANIFEST as ARTIFACTS
@@ -186,7 +216,7 @@ def _commit(plan: Plan, staged_out: Path | None, nb, page: str) -> Path:
     if staged_out is not None:
         listed = read_manifest(staged_out)
         if listed is None:
-            raise BuildError(f"{NOTEBOOK.name} [edition={plan.unit.year}, lang={plan.unit.lang}] did not list the "
+            raise BuildError(f"{(notebook or NOTEBOOK).name} [edition={plan.unit.year}, lang={plan.unit.lang}] did not list the "
                              f"files it wrote ({ARTIFACTS}); its last cell must call report.render_report")
         written = sorted({*listed, ARTIFACTS})
         for name in written:
@@ -210,7 +240,7 @@ def _show_final_paths(nb, staging: Path, final_out: Path) -> None:
             cell.source = cell.source.replace(str(staging), str(final_out))
 
 
-def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None) -> Path:
+def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None, notebook: Path) -> Path:
     from .execute import ExecutionFailure
     from .export import export_html, normalise
 
@@ -220,26 +250,26 @@ def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None
     try:
         parameters = _parameters(plan.unit, data, staging)
         try:
-            nb = worker.run_notebook(NOTEBOOK, parameters, timeout)
+            nb = worker.run_notebook(notebook, parameters, timeout)
         except ExecutionFailure as failure:
             _save_failure(plan.unit, failure.nb, out)
-            raise BuildError(_failure_message(plan.unit, failure)) from None
+            raise BuildError(_failure_message(plan.unit, failure, notebook)) from None
         _show_final_paths(nb, staging, out)
         normalise(nb)
         page = export_html(nb, plan.unit.lang, _title(plan.unit))
-        return _commit(plan, staging / str(plan.unit.year) / plan.unit.lang, nb, page)
+        return _commit(plan, staging / str(plan.unit.year) / plan.unit.lang, nb, page, notebook)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _reexport_unit(plan: Plan) -> Path:
+def _reexport_unit(plan: Plan, notebook: Path) -> Path:
     """Only Markdown changed: put the new Markdown around the stored outputs and export again."""
     import nbformat
 
     from .export import export_html, normalise
 
     executed = nbformat.read(plan.folder / "report.ipynb", as_version=4)
-    current = nbformat.read(NOTEBOOK, as_version=4)
+    current = nbformat.read(notebook, as_version=4)
     outputs = iter([c for c in executed.cells if c.cell_type == "code"])
     cells = []
     for cell in current.cells:
@@ -251,10 +281,10 @@ def _reexport_unit(plan: Plan) -> Path:
             cells.append(next(outputs))  # papermill's injected-parameters cell follows
     executed.cells = cells
     normalise(executed)
-    return _commit(plan, None, executed, export_html(executed, plan.unit.lang, _title(plan.unit)))
+    return _commit(plan, None, executed, export_html(executed, plan.unit.lang, _title(plan.unit)), notebook)
 
 
-def _failure_message(unit: Unit, failure) -> str:
+def _failure_message(unit: Unit, failure, notebook: Path | None = None) -> str:
     cell = failure.cell
     where = "a cell"
     if cell is not None:
@@ -265,7 +295,7 @@ def _failure_message(unit: Unit, failure) -> str:
         source = executed[cell].source.strip()
         last_line = source.splitlines()[-1] if source else ""  # the call or statement that failed
         where = f"cell {number} (`{last_line}`)"
-    return (f"{NOTEBOOK.name}, {where}: {failure.ename}: {failure.evalue} "
+    return (f"{(notebook or NOTEBOOK).name}, {where}: {failure.ename}: {failure.evalue} "
             f"[parameters: edition={unit.year}, lang={unit.lang}]")
 
 
@@ -300,8 +330,8 @@ def write_index(out: Path) -> Path:
 # --- the whole build -------------------------------------------------------------------------------------
 
 
-def plan_units(units: list[Unit], data: Path, out: Path, force: bool) -> list[Plan]:
-    parts = cache.notebook_parts(NOTEBOOK)
+def plan_units(units: list[Unit], data: Path, out: Path, force: bool, notebook: Path | None = None) -> list[Plan]:
+    parts = cache.notebook_parts(notebook or NOTEBOOK)
     data_key = cache.data_hash(data)
     plans = []
     for unit in units:
@@ -336,8 +366,12 @@ def build_reports(
     jobs: int | None = None,
     force: bool = False,
     timeout: int | None = None,
+    notebook: str | Path | None = None,
 ) -> list[Path]:
     """Build the requested reports; returns their ``report.html`` paths.
+
+    ``notebook`` is the report notebook to run (default: the package's ``edition_report.ipynb``); it is
+    checked with :func:`check_notebook` before anything starts.
 
     Raises :class:`UsageError` (bad parameter or data: nothing built) or :class:`BuildError` (a cell
     failed: that report's previous version is untouched; the other reports are still built).
@@ -354,14 +388,12 @@ def build_reports(
         _validate(data)  # says precisely what is wrong with editions.csv
         raise UsageError(f"no held edition in {data / 'editions.csv'}")
     units = resolve_units(edition, lang, years)
-    unknown = set(_parameters(units[0], data, data)) - declared_parameters(NOTEBOOK)
-    if unknown:
-        raise UsageError(f"{NOTEBOOK.name} does not declare the parameter(s) {', '.join(sorted(unknown))}")
+    notebook = check_notebook(NOTEBOOK if notebook is None else notebook)
     out = _safe_out_dir(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _BuildLock(out), _terminate_as_interrupt():
-        plans = plan_units(units, data, out, force)
-        failures = _run_plans(plans, data, out, progress, jobs, timeout)
+        plans = plan_units(units, data, out, force, notebook)
+        failures = _run_plans(plans, data, out, progress, jobs, timeout, notebook)
         write_index(out)
         shutil.rmtree(out / ".staging", ignore_errors=True)
     if failures:
@@ -369,21 +401,23 @@ def build_reports(
     return [p.folder / "report.html" for p in plans]
 
 
-def _run_plans(plans: list[Plan], data: Path, out: Path, progress, jobs: int | None, timeout: int | None) -> list[str]:
+def _run_plans(plans: list[Plan], data: Path, out: Path, progress, jobs: int | None, timeout: int | None,
+               notebook: Path) -> list[str]:
     for plan in plans:
         if plan.action == "fresh":
             progress(f"[{plan.unit.name}] up to date: {plan.folder / 'report.html'}")
     for plan in plans:
         if plan.action == "export":
             progress(f"[{plan.unit.name}] Markdown changed: exporting again without executing")
-            progress(f"[{plan.unit.name}] wrote {_reexport_unit(plan)}")
+            progress(f"[{plan.unit.name}] wrote {_reexport_unit(plan, notebook)}")
     pending = [p for p in plans if p.action == "execute"]
     if not pending:
         return []
-    return _execute_all(pending, data, out, progress, jobs or os.cpu_count() or 1, timeout)
+    return _execute_all(pending, data, out, progress, jobs or os.cpu_count() or 1, timeout, notebook)
 
 
-def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int, timeout: int | None) -> list[str]:
+def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int, timeout: int | None,
+                 notebook: Path) -> list[str]:
     from .execute import KernelWorker
 
     work: queue.Queue[Plan] = queue.Queue()
@@ -391,7 +425,7 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
         work.put(plan)
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
-    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}", data) for i in range(min(jobs, len(pending)))]
+    workers = [KernelWorker(notebook.parent, f"kernel {i + 1}", data) for i in range(min(jobs, len(pending)))]
 
     def run(worker: KernelWorker) -> None:
         try:
@@ -404,7 +438,7 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
                     return
                 progress(f"[{plan.unit.name}] executing on {worker.name}")
                 try:
-                    progress(f"[{plan.unit.name}] wrote {_execute_unit(worker, plan, data, out, timeout)}")
+                    progress(f"[{plan.unit.name}] wrote {_execute_unit(worker, plan, data, out, timeout, notebook)}")
                 except BuildError as exc:
                     failures.append(str(exc))
                     progress(f"[{plan.unit.name}] FAILED: {exc}")
