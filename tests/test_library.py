@@ -156,3 +156,48 @@ def test_build_runs_your_own_notebook(tmp_path, mini_dir):
     assert _build(tmp_path, mini_dir, path) == 0
     page = (tmp_path / "out" / "2023" / "en" / "report.html").read_text(encoding="utf-8")
     assert "notebook 5c1e" in page
+
+
+# --- documented API -----------------------------------------------------------------------------------------
+
+
+def _public_functions():
+    import inspect
+
+    from mcis_report import analysis, charts, dataset
+
+    yield dataset.load_dataset
+    yield dataset.check_dataset
+    for module in (analysis, charts):
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if not name.startswith("_") and fn.__module__ == module.__name__:
+                yield fn
+
+
+@pytest.mark.parametrize("fn", list(_public_functions()), ids=lambda fn: f"{fn.__module__}.{fn.__name__}")
+def test_public_functions_have_numpy_style_docstrings(fn):
+    doc = fn.__doc__ or ""
+    for section in ("Returns\n", "Examples\n"):
+        assert section in doc, f"{fn.__name__}: no {section.strip()} section"
+    if fn.__code__.co_argcount or fn.__code__.co_kwonlyargcount:
+        assert "Parameters\n" in doc, f"{fn.__name__}: no Parameters section"
+
+
+@pytest.mark.parametrize("module", ["mcis_report.dataset", "mcis_report.charts", "mcis_report.analysis"])
+def test_docstring_examples_run(module, monkeypatch):
+    import doctest
+    import importlib
+
+    import matplotlib.pyplot as plt
+
+    monkeypatch.chdir(Path(__file__).resolve().parents[1])  # the examples read data/ from the project root
+    result = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
+    plt.close("all")
+    assert result.failed == 0
+    assert result.attempted > 0
+
+
+def test_py_typed_marker_ships_with_the_package():
+    import mcis_report
+
+    assert (Path(mcis_report.__file__).parent / "py.typed").is_file()
