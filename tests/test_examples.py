@@ -30,7 +30,8 @@ def test_other_forum_notebook_runs_and_compares_the_two_forums(tmp_path):
     from nbclient import NotebookClient
 
     nb = nbformat.read(EXAMPLES / "other_forum.ipynb", as_version=4)
-    NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(EXAMPLES)}}).execute()
+    client = NotebookClient(nb, kernel_name="python3", timeout=300, resources={"metadata": {"path": str(EXAMPLES)}})
+    client.execute()
     outputs = [o for cell in nb.cells for o in cell.get("outputs", [])]
     assert not [o for o in outputs if o["output_type"] == "error"]
     assert any("image/png" in o.get("data", {}) for o in outputs), "no chart was drawn"

@@ -216,8 +216,9 @@ def _commit(plan: Plan, staged_out: Path | None, nb, page: str, notebook: Path |
     if staged_out is not None:
         listed = read_manifest(staged_out)
         if listed is None:
-            raise BuildError(f"{(notebook or NOTEBOOK).name} [edition={plan.unit.year}, lang={plan.unit.lang}] did not list the "
-                             f"files it wrote ({ARTIFACTS}); its last cell must call report.render_report")
+            raise BuildError(f"{(notebook or NOTEBOOK).name} [edition={plan.unit.year}, lang={plan.unit.lang}] did "
+                             f"not list the files it wrote ({ARTIFACTS}); its last cell must call "
+                             "report.render_report")
         written = sorted({*listed, ARTIFACTS})
         for name in written:
             atomic_write(_inside(final / name, final), (staged_out / name).read_bytes())

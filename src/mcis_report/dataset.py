@@ -54,8 +54,10 @@ class Dataset:
     ----------
     path : pathlib.Path
         The data folder it was read from.
-    sources, editions, figures, countries, memberships, delegations, statements, claims, article_checks : pandas.DataFrame
+    sources, editions, figures, countries, memberships : pandas.DataFrame
         One per CSV file, same name; a file with a header only gives an empty table.
+    delegations, statements, claims, article_checks : pandas.DataFrame
+        Likewise.
     frames, targets, claim_regions, world_regions, organisations, article_points : pandas.DataFrame
         The codebook's sections, one row per entry.
     codebook : dict
