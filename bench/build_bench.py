@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOK = ROOT / "notebooks" / "edition_report.ipynb"
+NOTEBOOK = ROOT / "src" / "mcis_report" / "notebooks" / "edition_report.ipynb"
 BIN = Path(sys.executable).parent
 
 FLOOR_SCRIPT = """

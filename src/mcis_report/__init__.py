@@ -6,6 +6,9 @@ Import what you need; heavy modules load on first use so the command line stays 
     import mcis_report
     ds = mcis_report.load_dataset("data")
     mcis_report.analysis.frame_counts_by_speaker(ds, 2023)
+
+Importing the package or any of its modules changes no global state (matplotlib backend, ``rcParams``,
+warnings filters). The public API and its stability rules are listed in ``docs/api.md``.
 """
 
 from __future__ import annotations

@@ -22,7 +22,32 @@ class UnknownEditionError(ValueError):
 
 
 def edition(ds: Dataset, year: int) -> pd.Series:
-    """The editions row of ``year`` (raises :class:`UnknownEditionError` listing valid years)."""
+    """The editions row of ``year``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.Series
+        The row of ``editions.csv`` (typed).
+
+    Raises
+    ------
+    UnknownEditionError
+        When ``year`` is not in the data; the message lists the valid years.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.edition(ds, 2023)["status"]  # doctest: +SKIP
+    """
     rows = ds.editions[ds.editions["year"] == year]
     if rows.empty:
         valid = ", ".join(str(y) for y in ds.editions["year"])
@@ -31,7 +56,27 @@ def edition(ds: Dataset, year: int) -> pd.Series:
 
 
 def previous_edition_year(ds: Dataset, year: int) -> int | None:
-    """The last held edition before ``year``, or ``None`` for the first one."""
+    """The last held edition before ``year``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    int or None
+        ``None`` for the first held edition.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.previous_edition_year(ds, 2023)  # doctest: +SKIP
+    """
     earlier = [y for y in ds.years if y < year]
     return earlier[-1] if earlier else None
 
@@ -39,8 +84,25 @@ def previous_edition_year(ds: Dataset, year: int) -> int | None:
 def headline_figures(ds: Dataset, year: int) -> pd.DataFrame:
     """One row per metric reported for ``year``: the value used, and the range of all reports.
 
-    Columns: metric, value, qualifier, timing, low, high, reports, conflicting, source_ids (of the used
-    value), all_source_ids (of every report).
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns metric, value, qualifier, timing, low, high, reports, conflicting,
+        source_ids (of the used value) and all_source_ids (of every report).
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.headline_figures(ds, 2023)[["metric", "value", "conflicting"]]  # doctest: +SKIP
     """
     figures = ds.figures[ds.figures["year"] == year]
     rows = []
@@ -66,7 +128,29 @@ def headline_figures(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def figure_value(ds: Dataset, year: int, metric: str) -> dict | None:
-    """The used value of one metric as a dict (see :func:`headline_figures`), or ``None``."""
+    """The used value of one metric, as a dict (one row of :func:`headline_figures`).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+    metric : str
+        One of ``tables.METRICS``, e.g. ``"countries"``.
+
+    Returns
+    -------
+    dict or None
+        ``None`` when the metric was not reported for ``year``.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.figure_value(ds, 2023, "countries")["value"]  # doctest: +SKIP
+    """
     table = headline_figures(ds, year)
     match = table[table["metric"] == metric]
     return None if match.empty else match.iloc[0].to_dict()
@@ -75,7 +159,25 @@ def figure_value(ds: Dataset, year: int, metric: str) -> dict | None:
 def participation_by_year(ds: Dataset, metric: str = "countries") -> pd.DataFrame:
     """One row per year of the series: status, Western participation and ``metric`` (used, low, high).
 
-    Years where ``metric`` was not reported have missing values, so a chart shows the gap honestly.
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    metric : str, default "countries"
+        Metric to follow.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per year in ``editions.csv``; the metric's columns are empty where it was not
+        reported.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.participation_by_year(ds, "delegates")  # doctest: +SKIP
     """
     rows = []
     for _, ed in ds.editions.sort_values("year").iterrows():
@@ -100,7 +202,27 @@ def participation_by_year(ds: Dataset, metric: str = "countries") -> pd.DataFram
 
 
 def figure_conflicts(ds: Dataset, year: int | None = None) -> pd.DataFrame:
-    """Every (year, metric) whose reports disagree, with each reported value and its sources."""
+    """Every (year, metric) whose reports disagree, with each reported value and its sources.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int, optional
+        Restrict to one edition.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns year, metric, value, qualifier, timing, used, source_ids.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.figure_conflicts(ds, 2023)  # doctest: +SKIP
+    """
     figures = ds.figures if year is None else ds.figures[ds.figures["year"] == year]
     disputed = figures.groupby(["year", "metric"])["value"].transform("nunique") > 1
     columns = ["year", "metric", "value", "qualifier", "timing", "used", "source_ids"]
@@ -108,7 +230,25 @@ def figure_conflicts(ds: Dataset, year: int | None = None) -> pd.DataFrame:
 
 
 def western_break_year(ds: Dataset) -> int | None:
-    """First held edition after which Western governments never again took part in full."""
+    """First held edition after which Western governments never again took part in full.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+
+    Returns
+    -------
+    int or None
+        ``None`` when they never took part in full, or still do.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.western_break_year(ds)  # doctest: +SKIP
+    """
     held = ds.editions[ds.editions["status"] == "held"].sort_values("year")
     participated = held[held["western_participation"] == "participated"]["year"]
     if participated.empty:
@@ -118,18 +258,78 @@ def western_break_year(ds: Dataset) -> int | None:
 
 
 def not_held_years(ds: Dataset) -> list[int]:
+    """Years of the series in which the forum did not take place.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+
+    Returns
+    -------
+    list of int
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.not_held_years(ds)  # doctest: +SKIP
+    """
     return [int(y) for y in ds.editions.loc[ds.editions["status"] == "not_held", "year"]]
 
 
 def active_memberships(ds: Dataset, year: int) -> pd.DataFrame:
-    """Memberships in force during ``year`` (joined on or before it, not left before it)."""
+    """Bloc memberships in force during ``year`` (joined on or before it, not left before it).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns alpha3 and organisation.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.active_memberships(ds, 2023)  # doctest: +SKIP
+    """
     m = ds.memberships
     active = (m["joined"] <= year) & (m["left"].isna() | (m["left"] > year))
     return m.loc[active.fillna(False), ["alpha3", "organisation"]].reset_index(drop=True)
 
 
 def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.DataFrame:
-    """Delegations of ``year`` with the country's region and names attached."""
+    """Delegations of ``year`` with the country's names and region attached.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+    attended_only : bool, default False
+        Leave out delegations that were invited but not confirmed present.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``delegations.csv`` plus name_en, name_ar and region.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.delegations_for(ds, 2023, attended_only=True)  # doctest: +SKIP
+    """
     d = ds.delegations[ds.delegations["year"] == year]
     if attended_only:
         d = d[d["attendance"].isin(ATTENDED)]
@@ -138,7 +338,27 @@ def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.D
 
 
 def delegations_by_region(ds: Dataset, year: int) -> pd.DataFrame:
-    """Count of country delegations per world region, split into attended and invited-only."""
+    """Country delegations per world region, split into attended and invited-only.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns region, status (``attended`` or ``invited_only``) and delegations, largest first.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.delegations_by_region(ds, 2023)  # doctest: +SKIP
+    """
     d = delegations_for(ds, year).dropna(subset=["country"])
     d = d.assign(status=d["attendance"].map(lambda a: "attended" if a in ATTENDED else "invited_only"))
     table = d.groupby(["region", "status"]).size().rename("delegations").reset_index()
@@ -146,7 +366,27 @@ def delegations_by_region(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
-    """For each bloc: how many attending country delegations were members during ``year``."""
+    """For each bloc, how many attending country delegations were members during ``year``.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns organisation, delegations and share (of all attending country delegations).
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.delegations_by_bloc(ds, 2023)  # doctest: +SKIP
+    """
     d = delegations_for(ds, year, attended_only=True).dropna(subset=["country"])
     members = active_memberships(ds, year).rename(columns={"organisation": "bloc"})
     joined = d.merge(members, left_on="country", right_on="alpha3")
@@ -159,14 +399,55 @@ def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def rank_counts(ds: Dataset, year: int) -> pd.DataFrame:
-    """Heads of attending delegations by rank category."""
+    """Heads of attending delegations by rank category.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns rank and delegations, most frequent first.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.rank_counts(ds, 2023)  # doctest: +SKIP
+    """
     d = delegations_for(ds, year, attended_only=True)
     return d.groupby("rank").size().rename("delegations").reset_index().sort_values(
         ["delegations", "rank"], ascending=[False, True]).reset_index(drop=True)
 
 
 def claims_for(ds: Dataset, year: int | None = None) -> pd.DataFrame:
-    """Claims joined with their statement (speaker, country, role, form, year) and the country's region."""
+    """Claims joined with their statement (speaker, country, role, form, year) and the country's region.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int, optional
+        Restrict to one edition (default: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns of ``claims.csv`` plus year, speaker_en, speaker_ar, country, organisation,
+        role_en, role_ar, form, statement_sources and region.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.claims_for(ds, 2023)[["claim_id", "speaker_en", "frames"]]  # doctest: +SKIP
+    """
     s = ds.statements[["statement_id", "year", "speaker_en", "speaker_ar", "country", "organisation",
                        "role_en", "role_ar", "form", "source_ids"]]
     c = ds.claims.merge(s.rename(columns={"source_ids": "statement_sources"}), on="statement_id")
@@ -182,9 +463,27 @@ def _explode(claims: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def frame_counts_by_speaker(ds: Dataset, year: int) -> pd.DataFrame:
-    """Speaker × frame matrix: number of claims of each speaker coded with each frame.
+    """Speaker × frame matrix: the number of claims of each speaker coded with each frame.
 
-    Rows are speakers (English names, in order of first statement), columns frame ids in codebook order.
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Rows are speakers (English names, in order of first statement), columns frame ids in
+        codebook order; ready for :func:`mcis_report.charts.heatmap`.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.frame_counts_by_speaker(ds, 2023)  # doctest: +SKIP
     """
     claims = claims_for(ds, year)
     c = _explode(claims, "frames")
@@ -196,7 +495,27 @@ def frame_counts_by_speaker(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def frame_totals(ds: Dataset, year: int) -> pd.DataFrame:
-    """Claims and speakers per frame in ``year``, most used first."""
+    """Claims and speakers per frame in ``year``, most used first.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns frame, claims, speakers; ties in codebook order.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.frame_totals(ds, 2023)  # doctest: +SKIP
+    """
     c = _explode(claims_for(ds, year), "frames")
     table = c.groupby("frames").agg(claims=("claim_id", "nunique"), speakers=("speaker_en", "nunique"))
     table = table.reset_index().rename(columns={"frames": "frame"})
@@ -206,7 +525,29 @@ def frame_totals(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def strongest_frames(ds: Dataset, year: int, top: int = 2) -> pd.DataFrame:
-    """Each speaker's most frequent frames (ties broken by codebook order), with claim counts."""
+    """Each speaker's most frequent frames (ties broken by codebook order), with claim counts.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+    top : int, default 2
+        Frames kept per speaker.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns speaker, claims, frames (tuple of ids) and counts (tuple of ints).
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.strongest_frames(ds, 2023, top=1)  # doctest: +SKIP
+    """
     matrix = frame_counts_by_speaker(ds, year)
     totals = claims_for(ds, year)["speaker_en"].value_counts()
     rows = []
@@ -220,7 +561,29 @@ def strongest_frames(ds: Dataset, year: int, top: int = 2) -> pd.DataFrame:
 
 
 def blame_pairs(ds: Dataset, year: int, by: str = "country") -> pd.DataFrame:
-    """Who blames whom: counts of claims from each ``by`` (country or speaker_en) naming each target."""
+    """Who blames whom: claims from each country (or speaker) naming each target.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+    by : {"country", "speaker_en"}, default "country"
+        Group claims by the speaker's country (organisation where there is none) or by speaker.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns source, target and claims, most frequent first.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.blame_pairs(ds, 2023)  # doctest: +SKIP
+    """
     c = _explode(claims_for(ds, year), "targets")
     key = "country" if by == "country" else "speaker_en"
     c = c.assign(source=c[key].fillna(c["organisation"]))
@@ -230,7 +593,27 @@ def blame_pairs(ds: Dataset, year: int, by: str = "country") -> pd.DataFrame:
 
 
 def target_totals(ds: Dataset, year: int) -> pd.DataFrame:
-    """Claims naming each target, and how many speakers did, most blamed first."""
+    """Claims naming each target, and how many speakers did, most blamed first.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns target, claims and speakers.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.target_totals(ds, 2023)  # doctest: +SKIP
+    """
     c = _explode(claims_for(ds, year), "targets")
     table = c.groupby("targets").agg(claims=("claim_id", "nunique"), speakers=("speaker_en", "nunique"))
     table = table.reset_index().rename(columns={"targets": "target"})
@@ -238,7 +621,27 @@ def target_totals(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def region_mentions(ds: Dataset, year: int) -> pd.DataFrame:
-    """Claims and speakers per claim region (``global`` excluded), most mentioned first."""
+    """Claims and speakers per claim region (``global`` excluded), most mentioned first.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns region, claims and speakers.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.region_mentions(ds, 2023)  # doctest: +SKIP
+    """
     c = _explode(claims_for(ds, year), "regions")
     c = c[c["regions"] != "global"]
     table = c.groupby("regions").agg(claims=("claim_id", "nunique"), speakers=("speaker_en", "nunique"))
@@ -247,13 +650,52 @@ def region_mentions(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def stance_counts(ds: Dataset, year: int) -> pd.Series:
+    """Claims of ``year`` by stance (critical, supportive, neutral).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    pandas.Series
+        Counts indexed by stance, most frequent first.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.stance_counts(ds, 2023)  # doctest: +SKIP
+    """
     return claims_for(ds, year)["stance"].value_counts()
 
 
 def partner_group(country: str | None, region: str | None) -> str | None:
-    """Comparison group of a speaker: the country code for Russia, China, Belarus, Iran; else the region.
+    """Comparison group of a speaker: the country code for Russia, China, Belarus and Iran, else the region.
 
-    Speakers for an organisation (no country, no region) belong to no group.
+    Parameters
+    ----------
+    country : str or None
+        ISO alpha-3 code of the speaker's country.
+    region : str or None
+        World region id of that country.
+
+    Returns
+    -------
+    str or None
+        One of ``PARTNER_COUNTRIES`` or ``PARTNER_REGIONS``; ``None`` for other speakers and for
+        speakers for an organisation (no country, no region).
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.partner_group("EGY", "africa")  # doctest: +SKIP
     """
     if isinstance(country, str) and country in PARTNER_COUNTRIES:
         return country
@@ -263,7 +705,30 @@ def partner_group(country: str | None, region: str | None) -> str | None:
 
 
 def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
-    """Side-by-side messaging of partner groups: speakers, claims, top frames and top targets."""
+    """Side-by-side messaging of partner groups: speakers, claims, top frames and top targets.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+    top : int, default 3
+        Frames and targets kept per group.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns group, speakers, claims, top_frames, top_targets and critical_share; groups in
+        the order of ``PARTNER_COUNTRIES`` then ``PARTNER_REGIONS``.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.partner_comparison(ds, 2023)  # doctest: +SKIP
+    """
     c = claims_for(ds, year)
     c = c.assign(group=[partner_group(a, r) for a, r in zip(c["country"], c["region"], strict=True)])
     c = c.dropna(subset=["group"])
@@ -290,7 +755,26 @@ def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
 
 
 def frame_shares_by_year(ds: Dataset) -> pd.DataFrame:
-    """Share of each year's claims coded with each frame (long table: year, frame, claims, share)."""
+    """Share of each year's claims coded with each frame.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Long table with columns year, frame, claims and share (a claim may carry several frames,
+        so a year's shares can add up to more than 1).
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.frame_shares_by_year(ds).query("year == 2023")  # doctest: +SKIP
+    """
     c = claims_for(ds)
     totals = c.groupby("year")["claim_id"].nunique()
     e = _explode(c, "frames")
@@ -303,9 +787,27 @@ def frame_shares_by_year(ds: Dataset) -> pd.DataFrame:
 def edition_changes(ds: Dataset, year: int) -> dict:
     """What changed between the previous held edition and ``year``.
 
-    Returns a dict with ``previous`` (year or None), ``metrics`` (DataFrame: metric, before, after,
-    change), ``frames_new`` / ``frames_dropped`` / ``frames_common`` (tuples of frame ids),
-    ``speakers_returning`` (English names), and claim counts ``claims_before`` / ``claims_after``.
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+    year : int
+        Edition year.
+
+    Returns
+    -------
+    dict
+        ``previous`` (year or None), ``metrics`` (DataFrame: metric, before, after, change),
+        ``frames_new`` / ``frames_dropped`` / ``frames_common`` (tuples of frame ids),
+        ``speakers_returning`` (English names) and the claim counts ``claims_before`` and
+        ``claims_after``.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.edition_changes(ds, 2023)["frames_new"]  # doctest: +SKIP
     """
     previous = previous_edition_year(ds, year)
     result = {"previous": previous, "metrics": pd.DataFrame(columns=["metric", "before", "after", "change"]),
@@ -337,7 +839,25 @@ def edition_changes(ds: Dataset, year: int) -> dict:
 
 
 def article_point_coverage(ds: Dataset) -> pd.DataFrame:
-    """For each article point: how many claims bear on it, and by which speakers."""
+    """For each point of the original article: how many claims bear on it, and by which speakers.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns article_point, claims and speakers, in codebook order.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.article_point_coverage(ds)  # doctest: +SKIP
+    """
     c = _explode(claims_for(ds), "article_points")
     rows = []
     for point in ds.article_points["id"]:
@@ -347,7 +867,26 @@ def article_point_coverage(ds: Dataset) -> pd.DataFrame:
 
 
 def cited_sources(*frames: pd.DataFrame, column: str = "source_ids") -> tuple[str, ...]:
-    """Source ids cited by the rows of ``frames``, in first-seen order."""
+    """Source ids cited by the rows of ``frames``, in first-seen order.
+
+    Parameters
+    ----------
+    *frames : pandas.DataFrame
+        Tables with a list column of source ids.
+    column : str, default "source_ids"
+        That column's name.
+
+    Returns
+    -------
+    tuple of str
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.cited_sources(analysis.claims_for(ds, 2023))[:3]  # doctest: +SKIP
+    """
     ids: dict[str, None] = {}
     for frame in frames:
         for value in frame[column]:

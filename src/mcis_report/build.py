@@ -30,14 +30,18 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
 
 from . import cache
 from .i18n import languages, text
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOK = PROJECT_ROOT / "notebooks" / "edition_report.ipynb"
+#: The report notebook, shipped inside the package (so an installed wheel finds it too).
+NOTEBOOK = Path(str(resources.files(__package__).joinpath("notebooks", "edition_report.ipynb")))
+#: Parameters every report notebook must declare in its ``parameters`` cell.
+REQUIRED_PARAMETERS = ("edition", "lang", "data_dir", "output_dir")
 LOCK_FILE = ".mcis-build.lock"
 
 
@@ -68,6 +72,7 @@ class Plan:
     execution_key: str
     export_key: str
     action: str = "execute"  # "fresh", "export" or "execute"
+    notebook: Path = field(default_factory=lambda: NOTEBOOK)  # the notebook that renders it
 
 
 # --- parameters ----------------------------------------------------------------------------------------
@@ -112,6 +117,32 @@ def declared_parameters(notebook: Path) -> set[str]:
             source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
             return set(re.findall(r"^(\w+)\s*(?::[^=\n]*)?=", source, re.MULTILINE))
     return set()
+
+
+def check_notebook(notebook: str | Path) -> Path:
+    """``notebook`` resolved, once it is known to be a notebook whose ``parameters`` cell declares
+    :data:`REQUIRED_PARAMETERS`; raises :class:`UsageError` with one line saying what is wrong.
+
+    Checked before any kernel starts.
+    """
+    import json
+
+    path = Path(notebook).resolve()
+    if not path.is_file():
+        raise UsageError(f"notebook not found: {path}")
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+        cells = document["cells"]
+        if not isinstance(cells, list):
+            raise TypeError("cells is not a list")
+    except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path}: not a Jupyter notebook ({type(exc).__name__}: {exc})") from None
+    if not any(isinstance(c, dict) and "parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
+        raise UsageError(f"{path}: no cell tagged 'parameters' (it must declare {', '.join(REQUIRED_PARAMETERS)})")
+    missing = [name for name in REQUIRED_PARAMETERS if name not in declared_parameters(path)]
+    if missing:
+        raise UsageError(f"{path}: the 'parameters' cell does not declare {', '.join(missing)}")
+    return path
 
 
 def _parameters(unit: Unit, data_dir: Path, output_dir: Path) -> dict:
@@ -256,7 +287,7 @@ def _staged_files(plan: Plan, staged: Path) -> dict[str, str]:
     for wrong, what in ((on_disk - expected, "wrote files it did not list in"),
                         (expected - on_disk, "listed files it did not write in")):
         if wrong:
-            raise BuildError(f"[{plan.unit.name}] {NOTEBOOK.name} {what} {ARTIFACTS}: {', '.join(sorted(wrong))}")
+            raise BuildError(f"[{plan.unit.name}] {plan.notebook.name} {what} {ARTIFACTS}: {', '.join(sorted(wrong))}")
     # Read errors propagate: the commit reports them (a hash of None would make the manifest lie).
     return {name: hashlib.sha256((staged / name).read_bytes()).hexdigest() for name in sorted(expected)}
 
@@ -359,12 +390,12 @@ def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None
     try:
         parameters = _parameters(plan.unit, data, staging)
         try:
-            nb = worker.run_notebook(NOTEBOOK, parameters, timeout)
+            nb = worker.run_notebook(plan.notebook, parameters, timeout)
         except ExecutionFailure as failure:
             if stopping():
                 raise _Interrupted from None
             _report_warnings(plan.unit, worker.warnings, progress)
-            message = _failure_message(plan.unit, failure)
+            message = _failure_message(plan.unit, failure, plan.notebook)
             try:
                 _save_failure(plan.unit, failure.nb, out)
             except OSError as exc:  # e.g. the disk is full: the cell's failure is still the news
@@ -399,7 +430,7 @@ def _reexport_unit(plan: Plan, out: Path) -> Path:
 
     try:
         executed = nbformat.read(plan.folder / "report.ipynb", as_version=4)
-        current = nbformat.read(NOTEBOOK, as_version=4)
+        current = nbformat.read(plan.notebook, as_version=4)
         outputs = iter([c for c in executed.cells if c.cell_type == "code"])
         cells = []
         for cell in current.cells:
@@ -427,7 +458,7 @@ def _reexport_unit(plan: Plan, out: Path) -> Path:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _failure_message(unit: Unit, failure) -> str:
+def _failure_message(unit: Unit, failure, notebook: Path | None = None) -> str:
     cell = failure.cell
     where = "a cell"
     if cell is not None:
@@ -438,7 +469,7 @@ def _failure_message(unit: Unit, failure) -> str:
         source = executed[cell].source.strip()
         last_line = source.splitlines()[-1] if source else ""  # the call or statement that failed
         where = f"cell {number} (`{last_line}`)"
-    return (f"{NOTEBOOK.name}, {where}: {failure.ename}: {failure.evalue} "
+    return (f"{(notebook or NOTEBOOK).name}, {where}: {failure.ename}: {failure.evalue} "
             f"[parameters: edition={unit.year}, lang={unit.lang}]")
 
 
@@ -488,8 +519,9 @@ def _check_index(index: Path) -> None:
 # --- the whole build -------------------------------------------------------------------------------------
 
 
-def plan_units(units: list[Unit], data: Path, out: Path, force: bool) -> list[Plan]:
-    parts = cache.notebook_parts(NOTEBOOK)
+def plan_units(units: list[Unit], data: Path, out: Path, force: bool, notebook: Path | None = None) -> list[Plan]:
+    notebook = NOTEBOOK if notebook is None else notebook
+    parts = cache.notebook_parts(notebook)
     data_key = cache.data_hash(data)
     plans = []
     for unit in units:
@@ -497,7 +529,7 @@ def plan_units(units: list[Unit], data: Path, out: Path, force: bool) -> list[Pl
         folder = _inside(out / str(unit.year) / unit.lang, out)
         execution = cache.execution_key(parts, {"edition": unit.year, "lang": unit.lang}, data_key)
         export = cache.export_key(parts, execution)
-        plan = Plan(unit, folder, execution, export)
+        plan = Plan(unit, folder, execution, export, notebook=notebook)
         manifest = {} if force else cache.read_manifest(folder)
         # A missing or changed file means the report is damaged: execute again, never just re-export.
         intact = bool(manifest) and not cache.damaged_files(folder, manifest)
@@ -527,8 +559,12 @@ def build_reports(
     jobs: int | None = None,
     force: bool = False,
     timeout: int | None = None,
+    notebook: str | Path | None = None,
 ) -> list[Path]:
     """Build the requested reports; returns their ``report.html`` paths.
+
+    ``notebook`` is the report notebook to run (default: the package's ``edition_report.ipynb``); it is
+    checked with :func:`check_notebook` before anything starts.
 
     Raises :class:`UsageError` (bad parameter or data: nothing built) or :class:`BuildError` (a cell
     failed: that report's previous version is untouched; the other reports are still built).
@@ -551,16 +587,14 @@ def build_reports(
         _validate(data)  # says precisely what is wrong with editions.csv
         raise UsageError(f"no held edition in {data / 'editions.csv'}")
     units = resolve_units(edition, lang, years)
-    unknown = set(_parameters(units[0], data, data)) - declared_parameters(NOTEBOOK)
-    if unknown:
-        raise UsageError(f"{NOTEBOOK.name} does not declare the parameter(s) {', '.join(sorted(unknown))}")
+    notebook = check_notebook(NOTEBOOK if notebook is None else notebook)
     out = _safe_out_dir(out_dir)
     with _BuildLock(out), _terminate_as_interrupt():
         _no_symlinks(out, out / STAGING, out / "_failed")
         _check_index(out / "index.html")
         _recover(out, progress)
         try:
-            plans = plan_units(units, data, out, force)
+            plans = plan_units(units, data, out, force, notebook)
             failures = _run_plans(plans, data, out, progress, jobs, timeout)
             write_index(out)
         finally:
@@ -627,7 +661,7 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
     runtime = out / STAGING / KERNELS
-    workers = [KernelWorker(NOTEBOOK.parent, f"kernel {i + 1}", data, runtime_dir=runtime)
+    workers = [KernelWorker(pending[0].notebook.parent, f"kernel {i + 1}", data, runtime_dir=runtime)
                for i in range(min(jobs, len(pending)))]
 
     def run(worker: KernelWorker) -> None:

@@ -3,14 +3,18 @@
 Each function takes a DataFrame and keyword-only column names, draws on ``ax`` (a new figure if
 omitted) and returns the Axes. None of them calls ``show``/``savefig`` or changes global style: call
 :func:`set_theme` once. Labels arrive already translated, so the same functions serve every language.
+
+Importing this module changes no global state: it does not pick a matplotlib backend (the build sets
+``MPLBACKEND=Agg`` in its own kernels only), so in a notebook the charts display inline as usual.
+Colours are parameters (``palette``, ``cmap``) whose defaults live in :data:`PALETTE` and
+:data:`HEATMAP_CMAP`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import matplotlib
-
-matplotlib.use("Agg")  # the report renders off-screen; must precede pyplot
-
 import textwrap
 import unicodedata
 from functools import cache
@@ -20,6 +24,7 @@ import pandas as pd
 import seaborn as sns
 from matplotlib.ticker import MaxNLocator
 
+#: Default colours of :func:`participation_chart`, by Western-participation value.
 PALETTE = {
     "participated": "#2b6cb0",
     "partial": "#7aa6d6",
@@ -27,6 +32,7 @@ PALETTE = {
     "not_invited": "#9b2c2c",
     "not_applicable": "#a0aec0",
 }
+#: Default colour map of :func:`heatmap`.
 HEATMAP_CMAP = "Blues"
 FONT = "DejaVu Sans"
 #: Tick labels longer than this wrap onto further lines (at most ``LABEL_LINES``, then an ellipsis), so a long
@@ -85,9 +91,27 @@ def plain_text(ax) -> None:
     for text in fig.findobj(Text):
         text.set_parse_math(False)
 
+#: Default colours of :func:`bar_chart`: one colour without ``hue``, a seaborn palette name with it.
+BAR_COLOUR = "#2b6cb0"
+BAR_HUE_PALETTE = "Set2"
+LINE_COLOUR = "#4a5568"
+
 
 def set_theme() -> None:
-    """The report's one style setting: seaborn's white-grid theme, deterministic SVG output."""
+    """Apply the report's style: seaborn's white-grid theme and deterministic SVG output.
+
+    This is the only function of the module that changes global matplotlib state; call it once, when
+    you want the report's look.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> from mcis_report import charts
+    >>> charts.set_theme()
+    """
     sns.set_theme(style="whitegrid", context="notebook", font="DejaVu Sans")
     matplotlib.rcParams.update(
         {
@@ -138,19 +162,58 @@ def participation_chart(
     ylabel: str,
     rtl: bool = False,
     ax=None,
+    palette: Mapping[str, str] | None = None,
 ):
-    """Reported value per year with conflicting-report ranges, coloured by ``hue`` (Western participation).
+    """Reported value per year with conflicting-report ranges, coloured by ``hue``.
 
     Rows with a missing ``y`` (years without a conference or figure) leave a gap in the line. With
     ``rtl`` the value axis moves to the right; years keep running left to right, as in Arabic news
     graphics.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per year, e.g. :func:`mcis_report.analysis.participation_series`.
+    x, y : str
+        Columns of the year and of the value used.
+    low, high : str
+        Columns of the lowest and highest value reported (drawn as a range).
+    hue : str
+        Column whose values pick the colour (in the report: Western participation).
+    hue_labels : dict of str to str
+        Legend label of each ``hue`` value (already translated).
+    xlabel, ylabel : str
+        Axis titles.
+    rtl : bool, default False
+        Mirror for right-to-left languages.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when omitted.
+    palette : mapping of str to str, optional
+        Colour of each ``hue`` value; default :data:`PALETTE`. Values it lacks are drawn grey.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> data = pd.DataFrame({"year": [2022, 2023], "value": [700, 800], "low": [700, 760],
+    ...                      "high": [700, 800], "west": ["boycotted", "not_invited"]})
+    >>> ax = charts.participation_chart(data, x="year", y="value", low="low", high="high", hue="west",
+    ...                                 hue_labels={}, xlabel="Year", ylabel="Delegates",
+    ...                                 palette={"boycotted": "black", "not_invited": "red"})
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    ['boycotted', 'not_invited']
     """
+    palette = PALETTE if palette is None else palette
     ax = _axes(ax)
     frame = data.sort_values(x)
-    ax.plot(frame[x], frame[y].astype("float"), color="#4a5568", linewidth=1, zorder=1)
+    ax.plot(frame[x], frame[y].astype("float"), color=LINE_COLOUR, linewidth=1, zorder=1)
     present = frame.dropna(subset=[y])
     for key, group in present.groupby(hue, sort=False):
-        colour = PALETTE.get(key, "#4a5568")
+        colour = palette.get(key, LINE_COLOUR)
         ax.vlines(group[x], group[low].astype(float), group[high].astype(float), color=colour, linewidth=3, alpha=0.5)
         ax.scatter(group[x], group[y].astype(float), color=colour, s=60, zorder=3,
                    label=drawable(hue_labels.get(key, key)))
@@ -176,10 +239,48 @@ def bar_chart(
     ylabel: str,
     rtl: bool = False,
     ax=None,
+    palette: str | list | Mapping[str, str] | None = None,
+    color: str | None = None,
 ):
     """Horizontal bars of ``x`` (counts) per ``y`` category, optionally split by ``hue``.
 
     With ``rtl`` the chart is mirrored: categories on the right, bars growing to the left.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        Tidy table: one row per bar.
+    x : str
+        Column of the counts (bar length).
+    y : str
+        Column of the categories.
+    hue : str, optional
+        Column splitting each category into coloured bars (with a legend).
+    hue_order : list of str, optional
+        Order of the ``hue`` values.
+    xlabel, ylabel : str
+        Axis titles.
+    rtl : bool, default False
+        Mirror for right-to-left languages.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure when omitted.
+    palette : str, list or mapping, optional
+        Colours of the ``hue`` values (any seaborn palette); default :data:`BAR_HUE_PALETTE`.
+    color : str, optional
+        Colour of the bars without ``hue``; default :data:`BAR_COLOUR`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> data = pd.DataFrame({"frame": ["Sovereignty", "Anti-hegemony"], "claims": [4, 2]})
+    >>> ax = charts.bar_chart(data, x="claims", y="frame", xlabel="Claims", ylabel="Frame", color="grey")
+    >>> sorted(float(p.get_width()) for p in ax.patches)
+    [2.0, 4.0]
     """
     data = data.assign(**{y: data[y].map(tick_label)})
     if hue:
@@ -188,8 +289,11 @@ def bar_chart(
     lines = max((str(v).count("\n") + 1 for v in data[y]), default=1)
     longest = max((len(part) for v in data[y] for part in str(v).split("\n")), default=0)
     ax = _axes(ax, size=(max(8.0, 5 + 0.085 * longest), max(2.5, 0.45 * data[y].nunique() * max(1, 0.6 * lines) + 1.5)))
-    sns.barplot(data=data, x=x, y=y, hue=hue, hue_order=hue_order, ax=ax, orient="h",
-                palette="Set2" if hue else None, color=None if hue else "#2b6cb0", legend=bool(hue))
+    if hue:
+        colours = {"palette": BAR_HUE_PALETTE if palette is None else palette, "color": None}
+    else:
+        colours = {"palette": None, "color": BAR_COLOUR if color is None else color}
+    sns.barplot(data=data, x=x, y=y, hue=hue, hue_order=hue_order, ax=ax, orient="h", legend=bool(hue), **colours)
     ax.set_xlabel(drawable(xlabel))
     ax.set_ylabel(drawable(ylabel))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: whole-number ticks
@@ -210,17 +314,47 @@ def heatmap(
     fmt: str = "d",
     rtl: bool = False,
     ax=None,
+    cmap: str | None = None,
 ):
     """Annotated heat map of a (rows × columns) matrix of counts or shares.
 
     With ``rtl`` the columns run from right to left and the row labels stand on the right.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Numbers to show; its index labels the rows and its columns the columns (for example
+        :func:`mcis_report.analysis.frame_counts_by_speaker`).
+    xlabel, ylabel : str
+        Axis titles.
+    fmt : str, default "d"
+        Format of the annotations (``".0%"`` for shares).
+    rtl : bool, default False
+        Mirror for right-to-left languages.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure sized to the matrix when omitted.
+    cmap : str, optional
+        Matplotlib colour map; default :data:`HEATMAP_CMAP`.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> matrix = pd.DataFrame([[1, 0], [2, 3]], index=["Putin", "Li"], columns=["Multipolar", "Taiwan"])
+    >>> ax = charts.heatmap(matrix, xlabel="Frame", ylabel="Speaker", cmap="Greens")
+    >>> sorted(t.get_text() for t in ax.texts)
+    ['0', '1', '2', '3']
     """
     shown = matrix.iloc[:, ::-1] if rtl else matrix
     shown = shown.rename(index=tick_label, columns=tick_label)
     ax = _axes(ax, size=_heatmap_size(shown))
     # Tick labels are set here, not by seaborn: seaborn draws the figure while placing its own labels,
     # before they could be marked as plain text.
-    sns.heatmap(shown, annot=True, fmt=fmt, cmap=HEATMAP_CMAP, cbar=False, linewidths=0.5, ax=ax,
+    sns.heatmap(shown, annot=True, fmt=fmt, cmap=HEATMAP_CMAP if cmap is None else cmap, cbar=False, linewidths=0.5, ax=ax,
                 annot_kws={"fontsize": "small"}, xticklabels=False, yticklabels=False)
     ax.set_xticks([i + 0.5 for i in range(len(shown.columns))], labels=[str(c) for c in shown.columns],
                   parse_math=False)

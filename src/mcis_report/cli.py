@@ -50,6 +50,7 @@ def _build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             force=args.force,
             timeout=args.timeout,
+            notebook=args.notebook,
         )
     except UsageError as exc:
         print(f"mcis-report: {exc}", file=sys.stderr)
@@ -156,6 +157,9 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                        help="fail a cell that runs longer than this (default: no limit)")
+    build.add_argument("--notebook", default=None, metavar="PATH",
+                       help="report notebook to run; its 'parameters' cell must declare edition, lang, data_dir "
+                            "and output_dir (default: the package's edition_report.ipynb)")
     build.set_defaults(run=_build)
 
     code = commands.add_parser("code", help="tag texts with the codebook's frames (lexicon screening) as CSV")

@@ -23,7 +23,14 @@ from .validation import (
 
 
 class DataValidationError(ValueError):
-    """Raised by :func:`load_dataset` when the data has problems; ``.problems`` lists them all."""
+    """Raised by :func:`load_dataset` when the data has problems.
+
+    Attributes
+    ----------
+    problems : list of Problem
+        Every problem found, each with file, row, column and message (``str(problem)`` gives
+        ``FILE:ROW:COLUMN: message``).
+    """
 
     def __init__(self, problems: list[Problem]):
         self.problems = problems
@@ -34,12 +41,35 @@ class DataValidationError(ValueError):
 
 @dataclass
 class Dataset:
-    """All tables of the MCIS dataset as validated pandas DataFrames.
+    """Every table of a forum's dataset (MCIS's or another's in the same schema) as validated DataFrames.
 
-    List columns (``source_ids``, ``frames``, ``targets``, ...) hold tuples of ids; whole-number
-    columns are nullable ``Int64``; dates are ``datetime64``. Codebook sections are DataFrames too
-    (``frames``, ``targets``, ``claim_regions``, ``world_regions``, ``organisations``,
-    ``article_points``); ``countries`` has ``name_en`` from pycountry beside the file's columns.
+    Returned by :func:`load_dataset` and :func:`check_dataset`; not meant to be built by hand. List
+    columns (``source_ids``, ``frames``, ``targets``, ...) hold tuples of ids; whole-number columns are
+    nullable ``Int64``; dates are ``datetime64``. Codebook sections are DataFrames too (``frames``,
+    ``targets``, ``claim_regions``, ``world_regions``, ``organisations``, ``article_points``);
+    ``countries`` has ``name_en`` from pycountry beside the file's columns. The columns of every file
+    are described in ``data/README.md`` and declared in :mod:`mcis_report.tables`.
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The data folder it was read from.
+    sources, editions, figures, countries, memberships : pandas.DataFrame
+        One per CSV file, same name; a file with a header only gives an empty table.
+    delegations, statements, claims, article_checks : pandas.DataFrame
+        Likewise.
+    frames, targets, claim_regions, world_regions, organisations, article_points : pandas.DataFrame
+        The codebook's sections, one row per entry.
+    codebook : dict
+        ``codebook.yaml`` as read.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> ds = mcis_report.load_dataset("data")  # doctest: +SKIP
+    >>> ds.years[:3]  # doctest: +SKIP
+    [2012, 2013, 2014]
+    >>> ds.claims[["claim_id", "frames"]].head(2)  # doctest: +SKIP
     """
 
     path: Path
@@ -111,7 +141,30 @@ def _codebook_frame(codebook: dict, section: str) -> pd.DataFrame:
 
 
 def check_dataset(path: str | Path = "data") -> tuple[Dataset | None, list[Problem]]:
-    """Read and validate every file in ``path``; return the dataset (``None`` if invalid) and all problems."""
+    """Read and validate every file in ``path``, without raising.
+
+    Parameters
+    ----------
+    path : str or Path, default "data"
+        The data folder (``codebook.yaml`` and the CSV files listed in ``tables.DATA_FILES``).
+
+    Returns
+    -------
+    dataset : Dataset or None
+        The validated dataset, or ``None`` when there is any problem.
+    problems : list of Problem
+        Every problem found, sorted by file and row; empty when the data is valid.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> ds, problems = mcis_report.check_dataset("examples/minsk_data")  # doctest: +SKIP
+    >>> problems  # doctest: +SKIP
+    []
+    >>> for problem in mcis_report.check_dataset("no-such-folder")[1]:
+    ...     print(problem)
+    no-such-folder:-:-: data folder not found
+    """
     data_dir = Path(path)
     problems: list[Problem] = []
     if not data_dir.is_dir():
@@ -166,9 +219,34 @@ def _files_state(data_dir: Path) -> tuple:
 def load_dataset(path: str | Path = "data") -> Dataset:
     """Load and validate the dataset in ``path``.
 
-    Raises :class:`DataValidationError` listing every problem (file, line, column, message) when the
-    data is not valid. A dataset already loaded from unchanged files is not validated again; each call
-    returns its own copy, so changing it never affects the next caller.
+    A dataset already loaded from unchanged files is not validated again; each call returns its own
+    copy, so changing it never affects the next caller.
+
+    Parameters
+    ----------
+    path : str or Path, default "data"
+        The data folder.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataValidationError
+        When the data is not valid; ``.problems`` lists every problem (file, line, column, message).
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> ds = mcis_report.load_dataset("data")  # doctest: +SKIP
+    >>> ds.summary()["claims"] > 0  # doctest: +SKIP
+    True
+    >>> mcis_report.load_dataset("no-such-folder")
+    Traceback (most recent call last):
+    ...
+    mcis_report.dataset.DataValidationError: 1 problem(s) in the data:
+    no-such-folder:-:-: data folder not found
     """
     key = _files_state(Path(path))
     if key not in _LOADED:

@@ -9,6 +9,7 @@ own kernel, ports and connection file; :meth:`KernelWorker.kill` ends the kernel
 from __future__ import annotations
 
 import atexit
+import os
 import subprocess
 import threading
 from dataclasses import dataclass
@@ -103,7 +104,8 @@ class KernelWorker:
             self.km = AsyncKernelManager(kernel_name=KERNEL, **options)
         # The kernel's own start-up chatter (TCP warning, shutdown notices) is not build output.
         load = "" if self.data_dir is None else f"mcis_report.load_dataset({str(self.data_dir)!r})"
-        self._run(new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]), stderr=subprocess.DEVNULL)
+        self._run(new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]), stderr=subprocess.DEVNULL,
+                  env=kernel_environment())
 
     def _run(self, nb, timeout: int | None = None, **start_kwargs):
         client = self._client(nb, timeout)
@@ -174,6 +176,15 @@ class KernelWorker:
         except (CellExecutionError, CellTimeoutError, DeadKernelError, ValueError):
             return []
         return [str(w) for w in found] if isinstance(found, list) else []
+
+
+def kernel_environment() -> dict[str, str]:
+    """Environment of a build kernel: ours, with matplotlib drawing off-screen (Agg).
+
+    The backend is chosen here, for the build's kernels only, so that importing the package never
+    switches the backend of a user's own session.
+    """
+    return {**os.environ, "MPLBACKEND": "Agg"}
 
 
 def _release(client: NotebookClient) -> None:
