@@ -12,13 +12,12 @@ Colours are parameters (``palette``, ``cmap``) whose defaults live in :data:`PAL
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
-import matplotlib
 import textwrap
 import unicodedata
+from collections.abc import Mapping
 from functools import cache
 
+import matplotlib
 import matplotlib.pyplot as plt
 import pandas as pd
 import seaborn as sns
