@@ -53,6 +53,23 @@ def drawable(label: object) -> str:
     """``label`` as text the chart font can draw: characters it lacks become U+FFFD (format characters are dropped).
 
     Without this, matplotlib warns about every missing glyph and draws an empty box.
+
+    Parameters
+    ----------
+    label : object
+        Any value; it is drawn as ``str(label)``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from mcis_report import charts
+    >>> charts.drawable("Putin")
+    'Putin'
+    >>> charts.drawable("a" + chr(0x10FFFD)) == "a" + charts.MISSING_GLYPH  # a character the font lacks
+    True
     """
     charmap = _font_charmap()
     out = []
@@ -65,7 +82,23 @@ def drawable(label: object) -> str:
 
 
 def tick_label(label: object) -> str:
-    """A category label fit for a tick: drawable, wrapped at :data:`LABEL_WIDTH`, at most :data:`LABEL_LINES` lines."""
+    """A category label fit for a tick: drawable, wrapped at :data:`LABEL_WIDTH`, at most :data:`LABEL_LINES` lines.
+
+    Parameters
+    ----------
+    label : object
+        Any value; it is drawn as ``str(label)``.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> from mcis_report import charts
+    >>> charts.tick_label("Cooperative and indivisible security").splitlines()
+    ['Cooperative and indivisible', 'security']
+    """
     lines = textwrap.wrap(drawable(label), LABEL_WIDTH, break_long_words=True) or [""]
     if len(lines) > LABEL_LINES:
         lines = lines[:LABEL_LINES]
@@ -78,6 +111,26 @@ def plain_text(ax) -> None:
 
     Set per text object (tick labels, axis labels, titles, legends, annotations) rather than through
     ``rcParams``, so other figures keep their own settings.
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Any Axes of the figure; every text of its figure is changed.
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from mcis_report import charts
+    >>> fig, ax = plt.subplots()
+    >>> _ = ax.set_title("US$ 5 and US$ 6")
+    >>> charts.plain_text(ax)
+    >>> ax.title.get_parse_math()
+    False
+    >>> plt.close(fig)
     """
     from matplotlib.text import Text
 
