@@ -128,9 +128,14 @@ def active_memberships(ds: Dataset, year: int) -> pd.DataFrame:
     return m.loc[active.fillna(False), ["alpha3", "organisation"]].reset_index(drop=True)
 
 
-def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.DataFrame:
-    """Delegations of ``year`` with the country's region and names attached."""
+def delegations_for(ds: Dataset, year: int, attended_only: bool = False, visiting_only: bool = False) -> pd.DataFrame:
+    """Delegations of ``year`` with the country's region and names attached.
+
+    ``visiting_only`` leaves out the host (codebook group ``host``): it organises, it does not visit.
+    """
     d = ds.delegations[ds.delegations["year"] == year]
+    if visiting_only:
+        d = d[~d["country"].isin(host_countries(ds))]
     if attended_only:
         d = d[d["attendance"].isin(ATTENDED)]
     countries = ds.countries[["alpha3", "name_en", "name_ar", "region"]]
@@ -139,7 +144,7 @@ def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.D
 
 def delegations_by_region(ds: Dataset, year: int) -> pd.DataFrame:
     """Count of country delegations per world region, split into attended and invited-only."""
-    d = delegations_for(ds, year).dropna(subset=["country"])
+    d = delegations_for(ds, year, visiting_only=True).dropna(subset=["country"])
     d = d.assign(status=d["attendance"].map(lambda a: "attended" if a in ATTENDED else "invited_only"))
     table = d.groupby(["region", "status"]).size().rename("delegations").reset_index()
     return table.sort_values(["delegations", "region"], ascending=[False, True]).reset_index(drop=True)
@@ -147,7 +152,7 @@ def delegations_by_region(ds: Dataset, year: int) -> pd.DataFrame:
 
 def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
     """For each bloc: how many attending country delegations were members during ``year``."""
-    d = delegations_for(ds, year, attended_only=True).dropna(subset=["country"])
+    d = delegations_for(ds, year, attended_only=True, visiting_only=True).dropna(subset=["country"])
     members = active_memberships(ds, year).rename(columns={"organisation": "bloc"})
     joined = d.merge(members, left_on="country", right_on="alpha3")
     counts = joined.groupby("bloc")["country"].nunique()
@@ -159,10 +164,76 @@ def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
 
 
 def rank_counts(ds: Dataset, year: int) -> pd.DataFrame:
-    """Heads of attending delegations by rank category."""
-    d = delegations_for(ds, year, attended_only=True)
+    """Heads of attending visiting delegations by rank category (the host left out)."""
+    d = delegations_for(ds, year, attended_only=True, visiting_only=True)
     return d.groupby("rank").size().rename("delegations").reset_index().sort_values(
         ["delegations", "rank"], ascending=[False, True]).reset_index(drop=True)
+
+
+# --- groups (codebook `groups`) -------------------------------------------------------------------------
+
+
+def groups(ds: Dataset) -> list[dict]:
+    """The codebook's ``groups`` entries (without line markers); empty when the section is absent."""
+    return [{k: v for k, v in g.items() if k != "__line__"} for g in ds.codebook.get("groups", []) or []]
+
+
+def group(ds: Dataset, group_id: str) -> dict | None:
+    """One codebook group by id."""
+    return next((g for g in groups(ds) if g.get("id") == group_id), None)
+
+
+def host_countries(ds: Dataset) -> tuple[str, ...]:
+    """The host's country codes (codebook group ``host``)."""
+    g = group(ds, "host")
+    return tuple(g.get("countries", ())) if g else ()
+
+
+def western_states(ds: Dataset, year: int) -> set[str]:
+    """Countries counted as Western in ``year`` by the codebook's rule (members ± named exceptions)."""
+    g = group(ds, "western")
+    if not g:
+        return set()
+    members = active_memberships(ds, year)
+    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
+    return (states | set(g.get("include", ()))) - set(g.get("exclude", ()))
+
+
+def bloc_members_not_western(ds: Dataset, year: int) -> set[str]:
+    """Members of the Western group's organisations that the rule places outside it (e.g. Türkiye)."""
+    g = group(ds, "western")
+    if not g:
+        return set()
+    members = active_memberships(ds, year)
+    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
+    return states & set(g.get("exclude", ()))
+
+
+def speaker_groups(ds: Dataset) -> list[dict]:
+    """Groups used to compare speakers (``kind: speakers``), in codebook order."""
+    return [g for g in groups(ds) if g.get("kind") == "speakers"]
+
+
+def speaker_group_of(ds: Dataset, country: object, region: object) -> str | None:
+    """The speaker group of a country (by code first, then by world region); ``None`` for organisations."""
+    for g in speaker_groups(ds):
+        if isinstance(country, str) and country in g.get("countries", ()):
+            return str(g["id"])
+    for g in speaker_groups(ds):
+        if isinstance(region, str) and region in g.get("regions", ()):
+            return str(g["id"])
+    return None
+
+
+def region_parents(ds: Dataset) -> dict[str, str]:
+    """Claim region -> the wider claim region that contains it (codebook groups of ``kind: claim_regions``)."""
+    parents = {}
+    for g in groups(ds):
+        if g.get("kind") == "claim_regions":
+            for member in g.get("members", ()):
+                parents[str(member)] = str(g["parent"])
+    return parents
+
 
 
 def claims_for(ds: Dataset, year: int | None = None) -> pd.DataFrame:
@@ -250,11 +321,14 @@ def stance_counts(ds: Dataset, year: int) -> pd.Series:
     return claims_for(ds, year)["stance"].value_counts()
 
 
-def partner_group(country: str | None, region: str | None) -> str | None:
-    """Comparison group of a speaker: the country code for Russia, China, Belarus, Iran; else the region.
+def partner_group(country: str | None, region: str | None, ds: Dataset | None = None) -> str | None:
+    """Comparison group of a speaker: the codebook's speaker groups when ``ds`` is given (see
+    :func:`speaker_group_of`); otherwise Russia, China, Belarus, Iran by code, else the region.
 
     Speakers for an organisation (no country, no region) belong to no group.
     """
+    if ds is not None and speaker_groups(ds):
+        return speaker_group_of(ds, country, region)
     if isinstance(country, str) and country in PARTNER_COUNTRIES:
         return country
     if isinstance(region, str) and region in PARTNER_REGIONS:
@@ -265,9 +339,9 @@ def partner_group(country: str | None, region: str | None) -> str | None:
 def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
     """Side-by-side messaging of partner groups: speakers, claims, top frames and top targets."""
     c = claims_for(ds, year)
-    c = c.assign(group=[partner_group(a, r) for a, r in zip(c["country"], c["region"], strict=True)])
+    c = c.assign(group=[partner_group(a, r, ds) for a, r in zip(c["country"], c["region"], strict=True)])
     c = c.dropna(subset=["group"])
-    order = list(PARTNER_COUNTRIES) + list(PARTNER_REGIONS)
+    order = [g["id"] for g in speaker_groups(ds)] or list(PARTNER_COUNTRIES) + list(PARTNER_REGIONS)
     frame_order = {f: i for i, f in enumerate(ds.frames["id"])}
     rows = []
     for group in [g for g in order if g in set(c["group"])]:
@@ -284,9 +358,11 @@ def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
                 "top_frames": tuple(f for f, _ in frames[:top]),
                 "top_targets": tuple(t for t, _ in targets[:top]),
                 "critical_share": float((sub["stance"] == "critical").mean()),
+                "critical": int((sub["stance"] == "critical").sum()),
             }
         )
-    return pd.DataFrame(rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share"])
+    return pd.DataFrame(rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share",
+                                       "critical"])
 
 
 def frame_shares_by_year(ds: Dataset) -> pd.DataFrame:

@@ -24,6 +24,16 @@ from typing import Any
 import pandas as pd
 
 from . import analysis as an
+from .analysis import (  # noqa: F401  (re-exported: the group rules are part of the findings API)
+    bloc_members_not_western,
+    group,
+    groups,
+    host_countries,
+    region_parents,
+    speaker_group_of,
+    speaker_groups,
+    western_states,
+)
 from .dataset import Dataset
 
 #: Timing classes: a figure announced before the event is an expectation; the others are counts.
@@ -175,71 +185,6 @@ def compare_figures(before: Mapping[str, Any], after: Mapping[str, Any], th: Thr
     return Comparison(None, "qualifier", relative)
 
 
-# --- groups (codebook `groups`) -------------------------------------------------------------------------
-
-
-def groups(ds: Dataset) -> list[dict]:
-    """The codebook's ``groups`` entries (without line markers); empty when the section is absent."""
-    return [{k: v for k, v in g.items() if k != "__line__"} for g in ds.codebook.get("groups", []) or []]
-
-
-def group(ds: Dataset, group_id: str) -> dict | None:
-    """One codebook group by id."""
-    return next((g for g in groups(ds) if g.get("id") == group_id), None)
-
-
-def host_countries(ds: Dataset) -> tuple[str, ...]:
-    """The host's country codes (codebook group ``host``)."""
-    g = group(ds, "host")
-    return tuple(g.get("countries", ())) if g else ()
-
-
-def western_states(ds: Dataset, year: int) -> set[str]:
-    """Countries counted as Western in ``year`` by the codebook's rule (members ± named exceptions)."""
-    g = group(ds, "western")
-    if not g:
-        return set()
-    members = an.active_memberships(ds, year)
-    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
-    return (states | set(g.get("include", ()))) - set(g.get("exclude", ()))
-
-
-def bloc_members_not_western(ds: Dataset, year: int) -> set[str]:
-    """Members of the Western group's organisations that the rule places outside it (e.g. Türkiye)."""
-    g = group(ds, "western")
-    if not g:
-        return set()
-    members = an.active_memberships(ds, year)
-    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
-    return states & set(g.get("exclude", ()))
-
-
-def speaker_groups(ds: Dataset) -> list[dict]:
-    """Groups used to compare speakers (``kind: speakers``), in codebook order."""
-    return [g for g in groups(ds) if g.get("kind") == "speakers"]
-
-
-def speaker_group_of(ds: Dataset, country: object, region: object) -> str | None:
-    """The speaker group of a country (by code first, then by world region); ``None`` for organisations."""
-    for g in speaker_groups(ds):
-        if isinstance(country, str) and country in g.get("countries", ()):
-            return str(g["id"])
-    for g in speaker_groups(ds):
-        if isinstance(region, str) and region in g.get("regions", ()):
-            return str(g["id"])
-    return None
-
-
-def region_parents(ds: Dataset) -> dict[str, str]:
-    """Claim region -> the wider claim region that contains it (codebook groups of ``kind: claim_regions``)."""
-    parents = {}
-    for g in groups(ds):
-        if g.get("kind") == "claim_regions":
-            for member in g.get("members", ()):
-                parents[str(member)] = str(g["parent"])
-    return parents
-
-
 # --- rules ----------------------------------------------------------------------------------------------
 
 
@@ -335,7 +280,7 @@ def western_finding(ds: Dataset, year: int) -> Finding:
                                                               .dropna()))
     changed = before is not None and before != now
     return Finding(
-        kind="western", variant="changed" if changed else ("same" if before else "first"), chapter="delegations",
+        kind="western", variant="changed" if changed else ("same" if before else "first"), chapter="changes",
         strength="strong" if changed else "descriptive", effect=0.8 if changed else 0.4, n=1,
         values={"year": year, "status": now, "previous": previous, "previous_status": before,
                 "outside": tuple(outside),
@@ -503,7 +448,8 @@ def article_finding(ds: Dataset, year: int) -> Finding | None:
     verdicts = checks["verdict"].value_counts()
     wrong = int(verdicts.get("contradicted", 0))
     partly = int(verdicts.get("partly_supported", 0))
-    return Finding(kind="article", variant="errors" if wrong else "no_errors", chapter="checks", strength="strong",
+    variant = "errors" if wrong else ("partly" if partly else "holds")
+    return Finding(kind="article", variant=variant, chapter="checks", strength="strong",
                    effect=min(1.0, (wrong + 0.5 * partly) / len(checks) / 0.4), n=len(checks),
                    values={"checks": len(checks), "supported": int(verdicts.get("supported", 0)),
                            "partly": partly, "contradicted": wrong,
