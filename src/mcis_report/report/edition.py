@@ -190,8 +190,11 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
                      targets=fmt_list(_targets(ctx, v["targets"]), lang), claims=v["claims"],
                      blaming=count_phrase(v["blaming"], "claim", lang), total=count_phrase(v["total"], "claim", lang))
     if f.kind == "group":
+        if v["critical"] == 0:
+            key += "_none"
         return ctx.t(key, group=_group_label(ctx, v["group"]), host=_group_label(ctx, v["host_group"]),
-                     share=_of(ctx, v["critical"], v["claims"]),
+                     share=_of(ctx, v["critical"], v["claims"]) if v["critical"] else count_phrase(
+                         v["claims"], "claim", lang),
                      host_share=_of(ctx, v["host_critical"], v["host_claims"])) + ctx.cite(f.source_ids)
     if f.kind == "frame_shift":
         return ctx.t(key, frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
@@ -738,9 +741,12 @@ def conclusion(ctx: ReportContext) -> Section:
             message.append(ctx.t("chapter.conclusion.chorus_split",
                                  host=_group_label(ctx, less[0].values["host_group"]),
                                  share=_of(ctx, less[0].values["host_critical"], less[0].values["host_claims"]),
-                                 groups=fmt_list([ctx.t("chapter.conclusion.group_share",
+                                 groups=fmt_list([ctx.t("chapter.conclusion.group_share" if f.values["critical"]
+                                                        else "chapter.conclusion.group_share_none",
                                                         group=_group_label(ctx, f.values["group"]),
-                                                        share=_of(ctx, f.values["critical"], f.values["claims"]))
+                                                        share=_of(ctx, f.values["critical"], f.values["claims"])
+                                                        if f.values["critical"]
+                                                        else count_phrase(f.values["claims"], "claim", lang))
                                                   for f in less], lang)))
         elif not an.partner_comparison(ds, year).empty:
             message.append(ctx.t("chapter.conclusion.chorus_untested",
