@@ -20,8 +20,8 @@ def render(data_dir, out_dir, year=2023, lang="en"):
     return ctx, str(page)
 
 
-def test_every_chapter_and_toc_anchor(rich_copy, tmp_path):
-    ctx, html = render(rich_copy(), tmp_path)
+def test_every_chapter_and_toc_anchor(rich_report):
+    ctx, html = rich_report
     listed = [part for part in report.parts("edition") if part.toc]
     assert len(listed) >= 9
     for part in listed:
@@ -39,15 +39,15 @@ def test_the_contents_list_exactly_the_chapters_a_thin_edition_has(mini_dir, tmp
     assert "messaging" not in sections and "partners" not in sections  # 3 claims: a profile, no empty chapter
 
 
-def test_files_saved_beside_report(rich_copy, tmp_path):
-    ctx, _ = render(rich_copy(), tmp_path)
+def test_files_saved_beside_report(rich_report):
+    ctx, _ = rich_report
     figures = {p.name for p in (ctx.out_dir / "figures").iterdir()}
     assert {"frames_by_speaker.png", "frames_by_speaker.svg", "participation_countries.png"} <= figures
     assert (ctx.out_dir / "tables" / "claims.csv").is_file()
 
 
-def test_the_report_lists_exactly_the_files_it_wrote(rich_copy, tmp_path):
-    ctx, _ = render(rich_copy(), tmp_path)
+def test_the_report_lists_exactly_the_files_it_wrote(rich_report):
+    ctx, _ = rich_report
     listed = artifacts.read_manifest(ctx.out_dir)
     on_disk = sorted(str(p.relative_to(ctx.out_dir)) for p in ctx.out_dir.rglob("*") if p.is_file()
                      and p.name != artifacts.MANIFEST)
@@ -157,8 +157,8 @@ def test_every_edition_and_language_has_no_empty_chapter_and_no_zero_category(mi
     assert not ZERO.search(_prose(page)), ZERO.search(_prose(page))
 
 
-def test_key_findings_come_first_and_the_conclusion_answers_the_article(rich_copy, tmp_path):
-    _, page = render(rich_copy(), tmp_path)
+def test_key_findings_come_first_and_the_conclusion_answers_the_article(rich_report):
+    _, page = rich_report
     sections = re.findall(r'<section class="chapter" id="([a-z_]+)">', page)
     assert sections[0] == "key" and sections[1] == "intro"
     key = _prose(_section(page, "key"))
@@ -199,8 +199,8 @@ def test_title_and_subtitle_are_generated_per_edition(mini_dir, tmp_path):
     assert "The first conference" in s1 and "The second conference" in s2
 
 
-def test_no_misstatement_of_ties_timing_or_bounds(rich_copy, tmp_path):
-    _, page = render(rich_copy(), tmp_path)
+def test_no_misstatement_of_ties_timing_or_bounds(rich_report):
+    _, page = rich_report
     prose = _prose(page)
     # delegates: "more than 500" announced before 2022 against "more than 700" counted: never "up from".
     assert "delegates rose" not in prose and "delegates: more than 500" in prose

@@ -237,8 +237,8 @@ def header(ctx: ReportContext) -> Section:
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     ed = an.edition(ds, year)
     theme = ctx.local(ed, "theme")
-    title = (ctx.t("meta.report_title", year=year, theme=theme) if not is_missing(theme)
-             else ctx.t("meta.report_title_no_theme", year=year))
+    title = (ctx.t("meta.report_title_theme", year=year, theme=theme) if not is_missing(theme)
+             else ctx.t("meta.report_title", year=year))
     claims = an.claims_for(ds, year)
     countries = an.figure_value(ds, year, "countries")
     where = (ctx.t("meta.subtitle_countries", countries=qualified_count(countries["value"], countries["qualifier"],
