@@ -197,6 +197,11 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
                          v["claims"], "claim", lang),
                      host_share=_of(ctx, v["host_critical"], v["host_claims"])) + ctx.cite(f.source_ids)
     if f.kind == "frame_shift":
+        if v["claims"] == 0:
+            return ctx.t(key + "_none", frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
+                         total=count_phrase(v["total"], "claim", lang),
+                         before=fmt_percent(v["claims_before"] / v["total_before"], lang),
+                         before_share=_of(ctx, v["claims_before"], v["total_before"]))
         return ctx.t(key, frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
                      before=fmt_percent(v["claims_before"] / v["total_before"], lang),
                      after=fmt_percent(v["claims"] / v["total"], lang),
