@@ -131,7 +131,7 @@ def test_shipped_data_builds_the_default_report(tmp_path):
     out = tmp_path / "out"
     assert run_cli("--out", str(out), "--data", str(ROOT / "data")) == 0
     page = (out / "2023" / "en" / "report.html").read_text(encoding="utf-8")
-    assert "Moscow Conference on International Security, 2023" in page
+    assert "Moscow Conference on International Security 2023" in page
     assert "76 countries" in page  # the organisers' post-event count in figures.csv
 
 
