@@ -128,3 +128,72 @@ def test_arabic_build_writes_a_right_to_left_page_and_index_links_both(mini_repo
     index = (out / "index.html").read_text(encoding="utf-8")
     for lang in ("en", "ar"):
         assert f'href="2023/{lang}/report.html"' in index and f'href="2022/{lang}/report.html"' in index
+
+
+# --- Arabic that reads as written --------------------------------------------------------------------------
+
+LATIN_PUNCTUATION = re.compile(r"[\u0600-\u06ff][\s)»]*[;,?](?!\d)|[;,?]\s*[\u0600-\u06ff]")
+
+
+def _generated_text(page: str) -> str:
+    """The page's own words: without data values (isolated in <bdi>), links, citation marks, images, sources."""
+    import html as html_lib
+
+    page = page.split('<ol class="sources">')[0]
+    for pattern in (r"<bdi>.*?</bdi>", r"<sup.*?</sup>", r"<a .*?</a>", r"<img[^>]*>", r"<table.*?</table>",
+                    r"<details.*?</details>"):
+        page = re.sub(pattern, " ", page, flags=re.S)
+    return html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def _arabic_pages(mini_dir, tmp_path):
+    for year in (2022, 2023):
+        ctx = report.ReportContext.open(year, "ar", mini_dir, tmp_path / str(year))
+        yield str(report.render_report(ctx, "edition"))
+        plt.close("all")
+
+
+def test_arabic_catalogue_has_no_latin_words_or_punctuation():
+    for key, value in i18n.catalogue("ar").items():
+        if key in ("meta.locale", "meta.lang", "meta.dir", "grammar.masculine_countries") or key.startswith(
+                "metric_noun."):
+            continue
+        for text in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]):
+            words = re.sub(r"\{[^}]*\}", "", str(text))
+            assert not re.search(r"[A-Za-z]", words), f"{key}: {text}"
+            assert not LATIN_PUNCTUATION.search(words), f"{key}: {text}"
+
+
+def test_generated_arabic_has_no_english_words_or_latin_punctuation(arabic_report, mini_dir, tmp_path):
+    import html as html_lib
+
+    for page in [arabic_report[0], *_arabic_pages(mini_dir, tmp_path)]:
+        generated = _generated_text(page)
+        assert not re.findall(r"[A-Za-z]{2,}", generated), re.findall(r".{20}[A-Za-z]{2,}.{20}", generated)[:5]
+        whole = html_lib.unescape(re.sub(r"<[^>]+>", "", page.split('<ol class="sources">')[0]))
+        assert not LATIN_PUNCTUATION.search(whole), LATIN_PUNCTUATION.search(whole)
+
+
+def test_arabic_lists_ordinals_and_two_day_ranges_read_as_written(mini_dir, tmp_path):
+    from mcis_report.narrative import ordinal
+
+    pages = [re.sub(r"<[^>]+>", "", p) for p in _arabic_pages(mini_dir, tmp_path)]
+    assert "النسخة الأولى" in pages[0] and "النسخة الثانية" in pages[1] and not re.search(r"رقم \d", pages[1])
+    assert ordinal(11, "ar") == "الحادية عشرة"
+    ctx = report.ReportContext.open(2023, "ar", mini_dir, tmp_path / "dates")
+    import pandas as pd
+
+    from mcis_report.report import edition
+
+    kind, dates = edition._dates(ctx, pd.Timestamp("2012-05-03"), pd.Timestamp("2012-05-04"))
+    assert kind == "two" and dates == "3 و4 مايو 2012"
+    assert str(fmt_list(["أ", "ب", "ج"], "ar")).count("و") == 2
+
+
+def test_country_names_agree_with_their_verbs_in_arabic(mini_dir, tmp_path):
+    ctx = report.ReportContext.open(2023, "ar", mini_dir, tmp_path)
+    assert ctx.agree("finding.western.outside_invited", "TUR") == "finding.western.outside_invited"
+    assert ctx.agree("finding.western.outside_invited", "IRQ") == "finding.western.outside_invited_m"
+    assert "دُعي " in i18n.text("finding.western.outside_invited_m", "ar", country="", western="")
+    english = report.ReportContext.open(2023, "en", mini_dir, tmp_path / "en")
+    assert english.agree("finding.western.outside_invited", "IRQ") == "finding.western.outside_invited"

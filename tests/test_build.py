@@ -37,10 +37,11 @@ def test_build_writes_report_notebook_figures_tables_and_index(mini_build):
 
 def test_report_html_is_complete_self_contained_and_hides_code(mini_build):
     page = (mini_build / "2023" / "en" / "report.html").read_text(encoding="utf-8")
-    for part in report.parts("edition"):
-        if part.toc:
-            assert f'id="{part.id}"' in page, part.id
-    assert page.count("data:image/png;base64,") >= 4
+    # The mini 2023 edition is thin (3 claims): its contents list exactly the chapters it has.
+    toc = re.findall(r'<li><a href="#([a-z_]+)">', page)
+    assert toc == re.findall(r'<section class="chapter" id="([a-z_]+)">', page)
+    assert {"key", "intro", "conclusion", "method"} <= set(toc) <= {p.id for p in report.parts("edition")}
+    assert page.count("data:image/png;base64,") >= 2
     assert "<script" not in page  # nothing to run, nothing fetched
     assert not re.search(r'(src|href)="https?://', page.replace('rel="noreferrer"', "")
                          .split('<ol class="sources">')[0])
@@ -130,7 +131,7 @@ def test_shipped_data_builds_the_default_report(tmp_path):
     out = tmp_path / "out"
     assert run_cli("--out", str(out), "--data", str(ROOT / "data")) == 0
     page = (out / "2023" / "en" / "report.html").read_text(encoding="utf-8")
-    assert "Moscow Conference on International Security, 2023" in page
+    assert "Moscow Conference on International Security 2023" in page
     assert "76 countries" in page  # the organisers' post-event count in figures.csv
 
 

@@ -106,7 +106,7 @@ def test_data_change_reexecutes_only_then(built, tmp_path, capsys):
 def test_force_reexecutes_and_output_is_byte_identical(built, tmp_path, capsys):
     out = copy_of(built, tmp_path)
     names = ("2023/en/report.html", "2023/en/report.ipynb", "2022/en/report.html", "2022/en/report.ipynb",
-             "2023/en/figures/frames_by_speaker.svg", "2023/en/figures/frames_by_speaker.png", "index.html")
+             "2023/en/figures/participation_countries.svg", "2023/en/figures/participation_countries.png", "index.html")
     assert run("--edition", "all", "--out", str(out), "--force", "--jobs", "2") == 0  # two fresh kernels
     first = {name: (out / name).read_bytes() for name in names}
     capsys.readouterr()

@@ -45,9 +45,9 @@ def test_sentence_escapes_values_but_not_template():
 
 
 def test_sentence_formats_counts_not_years():
-    out = sentence("chapter.messaging.stance", "en", critical=1200, total=1500, supportive=3)
+    out = sentence("finding.of", "en", k=1200, total=1500)
     assert "1,200 of 1,500" in out
-    out = sentence("chapter.changes.western", "en", previous=2022, year=2023, before="a", after="b")
+    out = sentence("finding.western.same", "en", previous=2022, western="a")
     assert "2022" in out and "2,022" not in out
 
 

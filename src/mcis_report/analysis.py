@@ -306,7 +306,7 @@ def active_memberships(ds: Dataset, year: int) -> pd.DataFrame:
     return m.loc[active.fillna(False), ["alpha3", "organisation"]].reset_index(drop=True)
 
 
-def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.DataFrame:
+def delegations_for(ds: Dataset, year: int, attended_only: bool = False, visiting_only: bool = False) -> pd.DataFrame:
     """Delegations of ``year`` with the country's names and region attached.
 
     Parameters
@@ -317,6 +317,8 @@ def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.D
         Edition year.
     attended_only : bool, default False
         Leave out delegations that were invited but not confirmed present.
+    visiting_only : bool, default False
+        Leave out the host (codebook group ``host``): it organises, it does not visit.
 
     Returns
     -------
@@ -331,6 +333,8 @@ def delegations_for(ds: Dataset, year: int, attended_only: bool = False) -> pd.D
     >>> analysis.delegations_for(ds, 2023, attended_only=True)  # doctest: +SKIP
     """
     d = ds.delegations[ds.delegations["year"] == year]
+    if visiting_only:
+        d = d[~d["country"].isin(host_countries(ds))]
     if attended_only:
         d = d[d["attendance"].isin(ATTENDED)]
     countries = ds.countries[["alpha3", "name_en", "name_ar", "region"]]
@@ -359,7 +363,7 @@ def delegations_by_region(ds: Dataset, year: int) -> pd.DataFrame:
     >>> ds = mcis_report.load_dataset("data")
     >>> analysis.delegations_by_region(ds, 2023)  # doctest: +SKIP
     """
-    d = delegations_for(ds, year).dropna(subset=["country"])
+    d = delegations_for(ds, year, visiting_only=True).dropna(subset=["country"])
     d = d.assign(status=d["attendance"].map(lambda a: "attended" if a in ATTENDED else "invited_only"))
     table = d.groupby(["region", "status"]).size().rename("delegations").reset_index()
     return table.sort_values(["delegations", "region"], ascending=[False, True]).reset_index(drop=True)
@@ -387,7 +391,7 @@ def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
     >>> ds = mcis_report.load_dataset("data")
     >>> analysis.delegations_by_bloc(ds, 2023)  # doctest: +SKIP
     """
-    d = delegations_for(ds, year, attended_only=True).dropna(subset=["country"])
+    d = delegations_for(ds, year, attended_only=True, visiting_only=True).dropna(subset=["country"])
     members = active_memberships(ds, year).rename(columns={"organisation": "bloc"})
     joined = d.merge(members, left_on="country", right_on="alpha3")
     counts = joined.groupby("bloc")["country"].nunique()
@@ -420,9 +424,229 @@ def rank_counts(ds: Dataset, year: int) -> pd.DataFrame:
     >>> ds = mcis_report.load_dataset("data")
     >>> analysis.rank_counts(ds, 2023)  # doctest: +SKIP
     """
-    d = delegations_for(ds, year, attended_only=True)
+    d = delegations_for(ds, year, attended_only=True, visiting_only=True)
     return d.groupby("rank").size().rename("delegations").reset_index().sort_values(
         ["delegations", "rank"], ascending=[False, True]).reset_index(drop=True)
+
+
+# --- groups (codebook `groups`) -------------------------------------------------------------------------
+
+def groups(ds: Dataset) -> list[dict]:
+    """The codebook's ``groups`` entries (without line markers); empty when the section is absent.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset (:func:`mcis_report.load_dataset`).
+
+    Returns
+    -------
+    list of dict
+        One mapping per group, in codebook order.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> [g["id"] for g in analysis.groups(ds)][:2]  # doctest: +SKIP
+    """
+    return [{k: v for k, v in g.items() if k != "__line__"} for g in ds.codebook.get("groups", []) or []]
+
+
+def group(ds: Dataset, group_id: str) -> dict | None:
+    """One codebook group by id.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+    group_id : str
+        Id of the group (``western``, ``host``, …).
+
+    Returns
+    -------
+    dict or None
+        The group, or ``None`` when the codebook has no such group.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.group(ds, "host")  # doctest: +SKIP
+    """
+    return next((g for g in groups(ds) if g.get("id") == group_id), None)
+
+
+def host_countries(ds: Dataset) -> tuple[str, ...]:
+    """The host's country codes (codebook group ``host``).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+
+    Returns
+    -------
+    tuple of str
+        ISO alpha-3 codes; empty when the codebook names no host.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.host_countries(ds)  # doctest: +SKIP
+    ('RUS',)
+    """
+    g = group(ds, "host")
+    return tuple(g.get("countries", ())) if g else ()
+
+
+def western_states(ds: Dataset, year: int) -> set[str]:
+    """Countries counted as Western in ``year`` by the codebook's rule (members of its organisations ± named exceptions).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+    year : int
+        Year whose memberships count.
+
+    Returns
+    -------
+    set of str
+        ISO alpha-3 codes.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> "TUR" in analysis.western_states(ds, 2023)  # doctest: +SKIP
+    False
+    """
+    g = group(ds, "western")
+    if not g:
+        return set()
+    members = active_memberships(ds, year)
+    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
+    return (states | set(g.get("include", ()))) - set(g.get("exclude", ()))
+
+
+def bloc_members_not_western(ds: Dataset, year: int) -> set[str]:
+    """Members of the Western group's organisations that the rule places outside it (e.g. Türkiye).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+    year : int
+        Year whose memberships count.
+
+    Returns
+    -------
+    set of str
+        ISO alpha-3 codes.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.bloc_members_not_western(ds, 2023)  # doctest: +SKIP
+    {'TUR'}
+    """
+    g = group(ds, "western")
+    if not g:
+        return set()
+    members = active_memberships(ds, year)
+    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
+    return states & set(g.get("exclude", ()))
+
+
+def speaker_groups(ds: Dataset) -> list[dict]:
+    """Groups used to compare speakers (``kind: speakers``), in codebook order.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+
+    Returns
+    -------
+    list of dict
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> [g["id"] for g in analysis.speaker_groups(ds)]  # doctest: +SKIP
+    """
+    return [g for g in groups(ds) if g.get("kind") == "speakers"]
+
+
+def speaker_group_of(ds: Dataset, country: object, region: object) -> str | None:
+    """The speaker group of a country (by code first, then by world region); ``None`` for organisations.
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+    country : str or None
+        ISO alpha-3 code of the speaker's country.
+    region : str or None
+        World region id of that country.
+
+    Returns
+    -------
+    str or None
+        The group id.
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.speaker_group_of(ds, "EGY", "africa")  # doctest: +SKIP
+    """
+    for g in speaker_groups(ds):
+        if isinstance(country, str) and country in g.get("countries", ()):
+            return str(g["id"])
+    for g in speaker_groups(ds):
+        if isinstance(region, str) and region in g.get("regions", ()):
+            return str(g["id"])
+    return None
+
+
+def region_parents(ds: Dataset) -> dict[str, str]:
+    """Claim region -> the wider claim region that contains it (codebook groups of ``kind: claim_regions``).
+
+    Parameters
+    ----------
+    ds : Dataset
+        A loaded dataset.
+
+    Returns
+    -------
+    dict of str to str
+
+    Examples
+    --------
+    >>> import mcis_report
+    >>> from mcis_report import analysis
+    >>> ds = mcis_report.load_dataset("data")
+    >>> analysis.region_parents(ds).get("sahel")  # doctest: +SKIP
+    'africa'
+    """
+    parents = {}
+    for g in groups(ds):
+        if g.get("kind") == "claim_regions":
+            for member in g.get("members", ()):
+                parents[str(member)] = str(g["parent"])
+    return parents
 
 
 def claims_for(ds: Dataset, year: int | None = None) -> pd.DataFrame:
@@ -674,8 +898,9 @@ def stance_counts(ds: Dataset, year: int) -> pd.Series:
     return claims_for(ds, year)["stance"].value_counts()
 
 
-def partner_group(country: str | None, region: str | None) -> str | None:
-    """Comparison group of a speaker: the country code for Russia, China, Belarus and Iran, else the region.
+def partner_group(country: str | None, region: str | None, ds: Dataset | None = None) -> str | None:
+    """Comparison group of a speaker: the codebook's speaker groups when ``ds`` is given (see
+    :func:`speaker_group_of`); otherwise the country code for Russia, China, Belarus and Iran, else the region.
 
     Parameters
     ----------
@@ -683,11 +908,13 @@ def partner_group(country: str | None, region: str | None) -> str | None:
         ISO alpha-3 code of the speaker's country.
     region : str or None
         World region id of that country.
+    ds : Dataset, optional
+        When given and its codebook has speaker groups, they decide.
 
     Returns
     -------
     str or None
-        One of ``PARTNER_COUNTRIES`` or ``PARTNER_REGIONS``; ``None`` for other speakers and for
+        A speaker group id, or one of ``PARTNER_COUNTRIES`` or ``PARTNER_REGIONS``; ``None`` for other speakers and for
         speakers for an organisation (no country, no region).
 
     Examples
@@ -697,6 +924,8 @@ def partner_group(country: str | None, region: str | None) -> str | None:
     >>> ds = mcis_report.load_dataset("data")
     >>> analysis.partner_group("EGY", "africa")  # doctest: +SKIP
     """
+    if ds is not None and speaker_groups(ds):
+        return speaker_group_of(ds, country, region)
     if isinstance(country, str) and country in PARTNER_COUNTRIES:
         return country
     if isinstance(region, str) and region in PARTNER_REGIONS:
@@ -719,8 +948,9 @@ def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns group, speakers, claims, top_frames, top_targets and critical_share; groups in
-        the order of ``PARTNER_COUNTRIES`` then ``PARTNER_REGIONS``.
+        Columns group, speakers, claims, top_frames, top_targets, critical_share and critical (the
+        count); groups in the codebook's order of speaker groups (else ``PARTNER_COUNTRIES`` then
+        ``PARTNER_REGIONS``).
 
     Examples
     --------
@@ -730,9 +960,9 @@ def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
     >>> analysis.partner_comparison(ds, 2023)  # doctest: +SKIP
     """
     c = claims_for(ds, year)
-    c = c.assign(group=[partner_group(a, r) for a, r in zip(c["country"], c["region"], strict=True)])
+    c = c.assign(group=[partner_group(a, r, ds) for a, r in zip(c["country"], c["region"], strict=True)])
     c = c.dropna(subset=["group"])
-    order = list(PARTNER_COUNTRIES) + list(PARTNER_REGIONS)
+    order = [g["id"] for g in speaker_groups(ds)] or list(PARTNER_COUNTRIES) + list(PARTNER_REGIONS)
     frame_order = {f: i for i, f in enumerate(ds.frames["id"])}
     rows = []
     for group in [g for g in order if g in set(c["group"])]:
@@ -749,9 +979,11 @@ def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
                 "top_frames": tuple(f for f, _ in frames[:top]),
                 "top_targets": tuple(t for t, _ in targets[:top]),
                 "critical_share": float((sub["stance"] == "critical").mean()),
+                "critical": int((sub["stance"] == "critical").sum()),
             }
         )
-    return pd.DataFrame(rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share"])
+    return pd.DataFrame(rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share",
+                                       "critical"])
 
 
 def frame_shares_by_year(ds: Dataset) -> pd.DataFrame:

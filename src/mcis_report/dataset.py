@@ -82,6 +82,7 @@ class Dataset:
     statements: pd.DataFrame
     claims: pd.DataFrame
     article_checks: pd.DataFrame
+    articles: pd.DataFrame
     frames: pd.DataFrame
     targets: pd.DataFrame
     claim_regions: pd.DataFrame

@@ -275,6 +275,24 @@ ARTICLE_CHECKS = Table(
     description="The original article's statements checked against the sources.",
 )
 
+ARTICLES = Table(
+    "articles",
+    "articles.csv",
+    (
+        Column("article_id", "id", pattern=r"^A\d{2}$", description="Article id, A + two digits"),
+        Column("edition", "int", ref="editions.year", description="Year of the edition the article discusses"),
+        *localised("title", "Title as published ({language}: translated where the article is in another language)"),
+        *localised("outlet", "Outlet that published it, {language}", required=False),
+        Column("published", "pdate", required=False, description="Publication date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        Column("language", "lang", description="Language the article is written in, " + LANGUAGE_CODES_NOTE),
+        *localised("thesis", "The article's question and answer in one sentence, our paraphrase, {language}"),
+        Column("note_en", required=False, description="What is not known about the article, English"),
+    ),
+    key="article_id",
+    description="Articles the report answers; article_checks.csv checks the article whose id is A01.",
+    cites_sources=False,
+)
+
 COUNTRIES = Table(
     "countries",
     "countries.csv",
@@ -313,6 +331,7 @@ TABLES: tuple[Table, ...] = (
     STATEMENTS,
     CLAIMS,
     ARTICLE_CHECKS,
+    ARTICLES,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 

@@ -19,8 +19,8 @@ from markupsafe import Markup
 
 from .. import charts
 from ..dataset import Dataset, load_dataset
-from ..i18n import check_language, languages, text
-from ..narrative import Citations, fmt_int, is_missing, is_rtl, sentence
+from ..i18n import check_language, languages, locale, text
+from ..narrative import Citations, fmt_int, is_missing, is_rtl, sentence, text_list
 from ..tables import localised_name
 from . import html
 from .artifacts import Artifacts
@@ -100,6 +100,19 @@ class ReportContext:
         if not is_missing(country):
             return self.country(country)
         return self.label("organisations", str(organisation))
+
+    def agree(self, key: str, alpha3: str | None) -> str:
+        """``key``, or its ``_m`` variant when the country's name is grammatically masculine in this language.
+
+        The catalogue lists such countries under ``grammar.masculine_countries`` (empty in English),
+        so a verb whose subject is a country agrees with it (Arabic «دُعي العراق» / «دُعيت تركيا»).
+        """
+        masculine = text_list("grammar.masculine_countries", self.lang)
+        return f"{key}_m" if alpha3 in masculine else key
+
+    def language_name(self, code: str) -> str:
+        """Name of a language in the report's language, from CLDR (``"ar"`` -> ``Arabic`` / «العربية»)."""
+        return str(locale(self.lang).languages.get(code, code))
 
     def col(self, name: str) -> str:
         """Column header of a reader-facing table."""

@@ -1,24 +1,32 @@
 """The edition report (presentation layer): one registered part per chapter, in reading order.
 
-Each part takes the :class:`ReportContext`, computes through ``analysis``, writes its sentences from
-the catalogues, saves its figures and tables through the context and returns a :class:`Section`.
+Each part takes the :class:`ReportContext`, computes through ``analysis`` and ``findings``, writes its
+sentences from the catalogues, saves its figures and tables through the context and returns a
+:class:`Section`. The report opens with the key findings, closes with a conclusion computed from them,
+and words every comparison only as far as its strength test allows (``findings.Thresholds``). A part
+that does not apply to an edition (the messaging of a thin edition, the article check of an edition no
+article discusses) returns an empty section and is left out of the contents.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 from markupsafe import Markup
 
 from .. import analysis as an
 from .. import charts
+from .. import findings as fi
 from ..i18n import text
 from ..narrative import (
     count_phrase,
-    fmt_date_range,
+    fmt_date,
     fmt_int,
     fmt_list,
     fmt_percent,
-    isolate,
+    is_missing,
+    month_name,
     ordinal,
     qualified,
     qualified_count,
@@ -29,6 +37,7 @@ from .html import Section, bullet_list, heading, paragraph
 from .registry import parts, register
 
 REPORT = "edition"
+TH = fi.DEFAULT
 
 
 def _section(ctx: ReportContext, chapter: str, *parts_: object) -> Section:
@@ -39,18 +48,219 @@ def _sub(ctx: ReportContext, key: str) -> Markup:
     return heading(3, ctx.text(key))
 
 
+def _thin(ctx: ReportContext) -> bool:
+    return fi.is_thin(ctx.ds, ctx.year, TH)
+
+
+def _article(ctx: ReportContext) -> pd.Series | None:
+    """The article attached to this edition (``articles.csv``), if any."""
+    rows = ctx.ds.articles[ctx.ds.articles["edition"] == ctx.year]
+    return None if rows.empty else rows.iloc[0]
+
+
+def _findings(ctx: ReportContext) -> list[fi.Finding]:
+    return fi.edition_findings(ctx.ds, ctx.year, TH)
+
+
+#: Parts that apply only to some editions; the others always apply.
+APPLIES: dict[str, Callable[[ReportContext], bool]] = {
+    "messaging": lambda ctx: not _thin(ctx),
+    "partners": lambda ctx: not _thin(ctx) and not an.partner_comparison(ctx.ds, ctx.year).empty,
+    "checks": lambda ctx: _article(ctx) is not None,
+    "claims": lambda ctx: not an.claims_for(ctx.ds, ctx.year).empty,
+    "conflicts": lambda ctx: not an.figure_conflicts(ctx.ds).empty,
+}
+
+
+def applies(ctx: ReportContext, part_id: str) -> bool:
+    """Whether the part ``part_id`` has something to say for this edition."""
+    rule = APPLIES.get(part_id)
+    return True if rule is None else bool(rule(ctx))
+
+
+# --- dates and figures in words -------------------------------------------------------------------------
+
+
+def _dates(ctx: ReportContext, start: object, end: object) -> tuple[str, str]:
+    """(``one``/``two``/``range``, dates in words): two consecutive days read «يومي 3 و4 مايو» in Arabic."""
+    if is_missing(start):
+        return "one", ""
+    if is_missing(end) or end == start:
+        return "one", fmt_date(start, ctx.lang)
+    if (start.year, start.month) == (end.year, end.month) and (end - start).days == 1:
+        return "two", ctx.text("date.two_days", day1=start.day, day2=end.day,
+                               month=month_name(start.month, ctx.lang), year=start.year)
+    if (start.year, start.month) == (end.year, end.month):
+        return "range", ctx.text("date.same_month", day1=start.day, day2=end.day,
+                                 month=month_name(start.month, ctx.lang), year=start.year)
+    return "range", ctx.text("date.range", start=fmt_date(start, ctx.lang), end=fmt_date(end, ctx.lang))
+
+
+def _amount(ctx: ReportContext, metric: str, value: int, qualifier: str) -> Markup:
+    return qualified_count(value, qualifier, text(f"metric_noun.{metric}", ctx.lang), ctx.lang)
+
+
+def _earlier(ctx: ReportContext, earlier: Iterable[tuple[int, int, str]]) -> Markup:
+    return fmt_list([ctx.t("finding.in_year", value=qualified(v, q, ctx.lang), year=int(y)) for y, v, q in earlier],
+                    ctx.lang)
+
+
+def _of(ctx: ReportContext, k: int, n: int) -> Markup:
+    """``3 of 20 claims`` / «3 من أصل 20 مقولة»."""
+    return ctx.t("finding.of", k=k, total=count_phrase(n, "claim", ctx.lang))
+
+
+def _country(ctx: ReportContext, alpha3: str) -> str:
+    """A country's name: the codebook's label for a one-country speaker group (one spelling), else the data's."""
+    for g in fi.speaker_groups(ctx.ds):
+        if list(g.get("countries", ())) == [alpha3]:
+            return str(g[ctx.column("label")])
+    return ctx.country(alpha3)
+
+
+def _actor(ctx: ReportContext, country: object, organisation: object) -> str:
+    """A country's name (one spelling, see :func:`_country`), or the organisation's label."""
+    return _country(ctx, str(country)) if not is_missing(country) and str(country) in set(
+        ctx.ds.countries["alpha3"]) else ctx.actor(None if is_missing(country) else str(country), organisation)
+
+
+def _target(ctx: ReportContext, target_id: str) -> str:
+    """A blamed actor's name; a state is named as the country (codebook group ``country_targets``)."""
+    mapping = (fi.group(ctx.ds, "country_targets") or {}).get("countries", {}) or {}
+    return _country(ctx, mapping[target_id]) if target_id in mapping else ctx.label("targets", target_id)
+
+
+def _targets(ctx: ReportContext, ids: Iterable[str]) -> list[str]:
+    return [_target(ctx, i) for i in ids]
+
+
+def _published(ctx: ReportContext, value: object) -> str:
+    """A publication date (YYYY-MM-DD, YYYY-MM or YYYY) in words."""
+    parts = str(value).split("-")
+    if len(parts) == 3:
+        return fmt_date(pd.Timestamp(str(value)), ctx.lang)
+    if len(parts) == 2:
+        return ctx.text("date.month", month=month_name(int(parts[1]), ctx.lang), year=parts[0])
+    return str(value)
+
+
+def _group_label(ctx: ReportContext, group_id: str) -> str:
+    g = fi.group(ctx.ds, group_id)
+    return str(g[ctx.column("label")]) if g else group_id
+
+
+# --- findings in words ----------------------------------------------------------------------------------
+
+
+def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
+    """One finding in the report's language, from the catalogue key ``finding.<kind>.<variant>``."""
+    v, lang = f.values, ctx.lang
+    key = f"finding.{f.kind}.{f.variant}"
+    if f.kind == "thin":
+        return ctx.t(key, year=v["year"], n=f.n, minimum=count_phrase(v["min"], "claim", lang))
+    if f.kind == "participation":
+        return ctx.t(key, metric=text(f"metric.{v['metric']}", lang),
+                     now=_amount(ctx, v["metric"], v["value"], v["qualifier"]), year=v["year"],
+                     earlier=_earlier(ctx, v["earlier"])) + ctx.cite(f.source_ids)
+    if f.kind == "western":
+        parts = []
+        now = ctx.text(f"western.{v['status']}")
+        if f.variant == "same":
+            parts.append(ctx.t(key, previous=v["previous"], western=now))
+        elif f.variant == "changed":
+            parts.append(ctx.t(key, year=v["year"], previous=v["previous"],
+                               western=ctx.text(f"western_short.{v['status']}"),
+                               before=ctx.text(f"western_short.{v['previous_status']}")))
+        else:
+            parts.append(ctx.t(key, year=v["year"], western=now))
+        for country, attendance in zip(v["outside"], v["outside_attendance"], strict=True):
+            verb = "attended" if attendance in an.ATTENDED else "invited"
+            parts.append(ctx.t(ctx.agree(f"finding.western.outside_{verb}", country),
+                               country=_country(ctx, country), western=_group_label(ctx, "western")))
+        if v["attending_western"]:
+            parts.append(ctx.t("finding.western.attending",
+                               countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], lang)))
+        return Markup(" ").join(parts) + ctx.cite(f.source_ids)
+    if f.kind == "top_frame":
+        return ctx.t(key, frame=_frame_name(ctx, v["frames"][0]), frames=fmt_list(
+            [_frame_name(ctx, x) for x in v["frames"]], lang), share=_of(ctx, v["claims"], v["total"]),
+            speakers=count_phrase(v["speakers"], "speaker", lang))
+    if f.kind == "blame":
+        return ctx.t(key, target=_target(ctx, v["targets"][0]),
+                     targets=fmt_list(_targets(ctx, v["targets"]), lang), claims=v["claims"],
+                     blaming=count_phrase(v["blaming"], "claim", lang), total=count_phrase(v["total"], "claim", lang))
+    if f.kind == "group":
+        if v["critical"] == 0:
+            key += "_none"
+        return ctx.t(key, group=_group_label(ctx, v["group"]), host=_group_label(ctx, v["host_group"]),
+                     share=_of(ctx, v["critical"], v["claims"]) if v["critical"] else count_phrase(
+                         v["claims"], "claim", lang),
+                     host_share=_of(ctx, v["host_critical"], v["host_claims"])) + ctx.cite(f.source_ids)
+    if f.kind == "frame_shift":
+        if v["claims"] == 0:
+            return ctx.t(key + "_none", frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
+                         total=count_phrase(v["total"], "claim", lang),
+                         before=fmt_percent(v["claims_before"] / v["total_before"], lang),
+                         before_share=_of(ctx, v["claims_before"], v["total_before"]))
+        return ctx.t(key, frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
+                     before=fmt_percent(v["claims_before"] / v["total_before"], lang),
+                     after=fmt_percent(v["claims"] / v["total"], lang),
+                     before_share=_of(ctx, v["claims_before"], v["total_before"]),
+                     after_share=_of(ctx, v["claims"], v["total"]))
+    if f.kind == "new_frame":
+        return ctx.t(key, frame=_frame_name(ctx, v["frame"]), previous=v["previous"],
+                     share=_of(ctx, v["claims"], v["total"]), total_before=count_phrase(v["total_before"], "claim",
+                                                                                         lang))
+    if f.kind == "article":
+        items = [ctx.t(f"finding.article.verdict_{name}", n=v[name])
+                 for name in ("supported", "partly", "contradicted", "unverified") if v[name]]
+        return ctx.t(key, checks=count_phrase(v["checks"], "claim", lang), items=fmt_list(items, lang))
+    raise KeyError(f"no wording for finding kind {f.kind!r}")
+
+
+def _frame_name(ctx: ReportContext, frame_id: str) -> Markup:
+    """A frame label inside prose: quoted as a name, so it keeps its own capitals and reads as a term."""
+    return ctx.t("finding.frame_name", label=ctx.label("frames", frame_id))
+
+
+def _meaning(ctx: ReportContext, chapter: str, found: list[fi.Finding] | None = None) -> Markup:
+    """The chapter's "what this means" paragraph: its findings in score order, or nothing."""
+    found = fi.by_chapter(_findings(ctx) if found is None else found, chapter)
+    if not found:
+        return Markup("")
+    body = Markup(" ").join(finding_sentence(ctx, f) for f in found)
+    return Markup('<div class="meaning"><p><strong>{}</strong> {}</p></div>').format(
+        ctx.text("meta.what_this_means"), body)
+
+
 # --- header --------------------------------------------------------------------------------------------
 
 
 @register(REPORT, "header", toc=False)
 def header(ctx: ReportContext) -> Section:
-    """Title, subtitle and the table of contents (every registered part with a title)."""
-    ed = an.edition(ctx.ds, ctx.year)
-    title = ctx.t("meta.report_title", year=ctx.year)
-    subtitle = ctx.t("meta.report_subtitle", number=int(ed["number"]))
+    """Title and subtitle generated from the edition's data, and the table of contents of the parts that apply."""
+    ds, year, lang = ctx.ds, ctx.year, ctx.lang
+    ed = an.edition(ds, year)
+    theme = ctx.local(ed, "theme")
+    title = (ctx.t("meta.report_title_theme", year=year, theme=theme) if not is_missing(theme)
+             else ctx.t("meta.report_title", year=year))
+    claims = an.claims_for(ds, year)
+    countries = an.figure_value(ds, year, "countries")
+    where = (ctx.t("meta.subtitle_countries", countries=qualified_count(countries["value"], countries["qualifier"],
+                                                                          "country", lang))
+             if countries is not None else Markup(""))
+    kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
+    if claims.empty:
+        coded = ctx.t("meta.subtitle_no_claims")
+    else:
+        coded = ctx.t("meta.subtitle_claims", claims=count_phrase(len(claims), "claim", lang),
+                      speakers=count_phrase(claims["speaker_en"].nunique(), "speaker", lang))
+    subtitle = ctx.t("meta.report_subtitle", ordinal=ordinal(int(ed["number"]), lang), dates=dates,
+                     countries=where, coded=coded,
+                     kind=ctx.text("meta.profile" if _thin(ctx) else "meta.analysis"))
     toc = Markup("").join(
         Markup('<li><a href="#{}">{}</a></li>').format(part.id, ctx.text(part.title_key))
-        for part in parts(REPORT) if part.toc
+        for part in parts(REPORT) if part.toc and applies(ctx, part.id)
     )
     contents = ctx.text("meta.contents")
     return Section(Markup(
@@ -59,71 +269,130 @@ def header(ctx: ReportContext) -> Section:
     ).format(title, subtitle, contents, toc))
 
 
+# --- key findings --------------------------------------------------------------------------------------
+
+
+@register(REPORT, "key")
+def key_findings(ctx: ReportContext) -> Section:
+    """The 4–6 findings with the highest score (effect × strength), each with its evidence (all tables)."""
+    found = fi.key_findings(_findings(ctx), TH)
+    items = [finding_sentence(ctx, f) for f in found]
+    note = ctx.t("chapter.key.note", minimum=count_phrase(TH.thin_claims, "claim", ctx.lang))
+    return _section(ctx, "key", Markup('<ul class="key-findings">{}</ul>').format(
+        Markup("").join(Markup("<li>{}</li>").format(i) for i in items)), paragraph(note))
+
+
+# --- introduction --------------------------------------------------------------------------------------
+
+
+@register(REPORT, "intro")
+def introduction(ctx: ReportContext) -> Section:
+    """What MCIS is and who organises it, the article this edition's report answers, and what the report adds."""
+    ds, year, lang = ctx.ds, ctx.year, ctx.lang
+    years = ds.years
+    organiser = _country(ctx, fi.host_countries(ds)[0]) if fi.host_countries(ds) else ""
+    gaps = an.not_held_years(ds)
+    parts = [paragraph(ctx.t("chapter.intro.mcis", organiser=organiser, first=years[0], last=years[-1],
+                             editions=count_phrase(len(years), "edition", lang)),
+                       ctx.t("chapter.intro.gaps", years=fmt_list(gaps, lang)) if gaps else "")]
+    article = _article(ctx)
+    if article is not None:
+        outlet = ctx.local(article, "outlet")
+        published = article["published"]
+        if is_missing(outlet) and is_missing(published):
+            meta = [ctx.t("chapter.intro.no_meta")]
+        elif not is_missing(outlet) and not is_missing(published):
+            meta = [ctx.t("chapter.intro.outlet_date", outlet=outlet, date=_published(ctx, published))]
+        else:
+            meta = [ctx.t("chapter.intro.outlet", outlet=outlet) if not is_missing(outlet)
+                    else ctx.t("chapter.intro.no_outlet"),
+                    ctx.t("chapter.intro.published", date=_published(ctx, published)) if not is_missing(published)
+                    else ctx.t("chapter.intro.no_date")]
+        parts.append(paragraph(
+            ctx.t("chapter.intro.article", title=ctx.local(article, "title"),
+                  language=ctx.language_name(article["language"]), meta=fmt_list(meta, lang)),
+            ctx.t("chapter.intro.thesis", thesis=ctx.local(article, "thesis")),
+            ctx.t("chapter.intro.adds_article")))
+    else:
+        parts.append(paragraph(ctx.t("chapter.intro.no_article", year=year), ctx.t("chapter.intro.adds")))
+    return _section(ctx, "intro", *parts)
+
+
 # --- 1. at a glance ------------------------------------------------------------------------------------
 
 
 @register(REPORT, "glance")
 def at_a_glance(ctx: ReportContext) -> Section:
-    """Date, venue and theme; headline figures with their timing and conflicts; Western participation (editions, figures)."""
+    """Date, venue and theme; headline figures with their timing; disputed counts; Western participation."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     ed = an.edition(ds, year)
     venue = ctx.local(ed, "venue")
-    venue_text = ctx.t("chapter.glance.venue", venue=venue) if not pd.isna(venue) else ctx.t("chapter.glance.no_venue")
-    opening = ctx.t("chapter.glance.held", ordinal=ordinal(int(ed["number"]), lang),
-                    dates=fmt_date_range(ed["start_date"], ed["end_date"], lang), venue=venue_text)
+    venue_text = ctx.t("chapter.glance.venue", venue=venue) if not is_missing(venue) else ctx.t(
+        "chapter.glance.no_venue")
+    kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
+    opening = ctx.t(f"chapter.glance.held_{kind}", ordinal=ordinal(int(ed["number"]), lang), dates=dates,
+                    venue=venue_text)
     theme = ctx.local(ed, "theme")
-    theme_text = ctx.t("chapter.glance.theme", theme=theme) if not pd.isna(theme) else ctx.t("chapter.glance.no_theme")
+    theme_text = ctx.t("chapter.glance.theme", theme=theme) if not is_missing(theme) else ctx.t(
+        "chapter.glance.no_theme")
     parts = [paragraph(opening + ctx.cite(ed["source_ids"]), theme_text)]
 
     figures = an.headline_figures(ds, year)
     if figures.empty:
         parts.append(paragraph(ctx.t("chapter.glance.no_figures")))
     else:
-        items = []
-        for row in figures.itertuples(index=False):
-            noun = text(f"metric_noun.{row.metric}", lang)
-            items.append(ctx.t("chapter.glance.figure_item",
-                               amount=qualified_count(row.value, row.qualifier, noun, lang),
-                               timing=text(f"timing.{row.timing}", lang), cite=ctx.cite(row.source_ids)))
+        items = [ctx.t("chapter.glance.figure_item", amount=_amount(ctx, r.metric, r.value, r.qualifier),
+                       timing=text(f"timing.{r.timing}", lang), cite=ctx.cite(r.source_ids))
+                 for r in figures.itertuples(index=False)]
         parts.append(paragraph(ctx.t("chapter.glance.figures_intro")) + bullet_list(items))
-        missing = [text(f"metric.{m}", lang) for m in ("delegates", "countries", "organisations", "defence_ministers")
-                   if m not in set(figures["metric"])]
-        if missing:
-            parts.append(paragraph(ctx.t("chapter.glance.missing_metrics", metrics=fmt_list(missing, lang))))
         for row in figures[figures["conflicting"]].itertuples(index=False):
-            parts.append(paragraph(ctx.t("chapter.glance.conflict", metric=text(f"metric.{row.metric}", lang),
-                                  n=row.reports, low=row.low, high=row.high,
-                                  value=qualified(row.value, row.qualifier, lang),
-                                  cite=ctx.cite(row.all_source_ids))))
-    evidence = ctx.local(ed, "western_evidence")
-    parts.append(paragraph(ctx.t("chapter.glance.western", western=text(f"western.{ed['western_participation']}", lang),
-                          evidence="" if pd.isna(evidence) else evidence, cite=ctx.cite(ed["source_ids"]))))
+            parts.append(_disputed(ctx, row.metric))
     note = ctx.local(ed, "dates_note")
-    if not pd.isna(note):
+    if not is_missing(note):
         parts.append(paragraph(ctx.t("chapter.glance.dates_note", note=note)))
     return _section(ctx, "glance", *parts)
+
+
+def _disputed(ctx: ReportContext, metric: str) -> Markup:
+    """One disputed figure: counts that disagree, or an announcement that differs from the count."""
+    lang = ctx.lang
+    rows = ctx.ds.figures[(ctx.ds.figures["year"] == ctx.year) & (ctx.ds.figures["metric"] == metric)]
+    rows = rows.assign(cls=rows["timing"].map(fi.TIMING_CLASS))
+    counted, expected = rows[rows["cls"] == "counted"], rows[rows["cls"] == "expected"]
+    used = rows[rows["used"]].iloc[0]
+    label = text(f"metric.{metric}", lang)
+    if counted["value"].nunique() > 1:
+        return paragraph(ctx.t("chapter.glance.conflict", metric=label,
+                               reports=count_phrase(len(counted), "report", lang),
+                               low=fmt_int(int(counted["value"].min()), lang),
+                               high=fmt_int(int(counted["value"].max()), lang),
+                               value=qualified(used["value"], used["qualifier"], lang))
+                         + ctx.cite(an.cited_sources(counted)))
+    if not counted.empty and not expected.empty:
+        c, e = counted.iloc[0], expected.iloc[0]
+        return paragraph(ctx.t("chapter.glance.expected_vs_counted", metric=label,
+                               expected=qualified(e["value"], e["qualifier"], lang),
+                               counted=qualified(c["value"], c["qualifier"], lang))
+                         + ctx.cite(an.cited_sources(rows)))
+    return paragraph(ctx.t("chapter.glance.expectations_differ", metric=label,
+                           value=qualified(used["value"], used["qualifier"], lang)) + ctx.cite(an.cited_sources(rows)))
 
 
 # --- 2. across editions --------------------------------------------------------------------------------
 
 
 def _points(frame: pd.DataFrame, lang: str) -> str:
-    return "; ".join(f"{int(r.year)}: {fmt_int(r.value, lang)}" for r in frame.dropna(subset=["value"]).itertuples())
+    sep = text("list.separator", lang)
+    return sep.join(f"{int(r.year)}: {qualified(r.value, r.qualifier, lang)}"
+                    for r in frame.dropna(subset=["value"]).itertuples())
 
 
 @register(REPORT, "editions")
 def across_editions(ctx: ReportContext) -> Section:
-    """Participation across editions, the Western break, the years not held, the timeline and conflicting figures (editions, figures)."""
+    """Participation across editions and the Western break, with its "what this means" (editions, figures)."""
     ds, lang = ctx.ds, ctx.lang
     years = ds.years
-    parts = [paragraph(ctx.t("chapter.editions.intro", editions=count_phrase(len(years), "edition", lang),
-                      first=years[0], last=years[-1]))]
-    gaps = an.not_held_years(ds)
-    if gaps:
-        notes = [ctx.local(an.edition(ds, y), "dates_note") for y in gaps]
-        note = " ".join(str(n) for n in notes if not pd.isna(n))
-        cites = [s for y in gaps for s in an.edition(ds, y)["source_ids"]]
-        parts.append(paragraph(ctx.t("chapter.editions.gap", years=fmt_list(gaps, lang), note=note) + ctx.cite(cites)))
+    parts = [_meaning(ctx, "editions")]
     break_year = an.western_break_year(ds)
     held = ds.editions[ds.editions["status"] == "held"]
     participated = [int(y) for y in held.loc[held["western_participation"] == "participated", "year"]]
@@ -132,10 +401,12 @@ def across_editions(ctx: ReportContext) -> Section:
         parts.append(paragraph(ctx.t("chapter.editions.no_break")))
     elif partial:
         parts.append(paragraph(ctx.t("chapter.editions.break", participated=fmt_list(participated, lang),
-                              break_year=break_year, partial=fmt_list(partial, lang))))
+                                     break_year=break_year, partial=fmt_list(partial, lang))))
     else:
         parts.append(paragraph(ctx.t("chapter.editions.break_no_partial", participated=fmt_list(participated, lang),
-                              break_year=break_year)))
+                                     break_year=break_year)))
+    parts.append(paragraph(ctx.t("chapter.editions.timing_rule",
+                                 change=fmt_percent(TH.min_relative_change, lang))))
 
     hue_labels = {k: text(f"western.{k}", lang) for k in charts.PALETTE}
     for metric, key in (("countries", "chart"), ("delegates", "delegates")):
@@ -155,33 +426,15 @@ def across_editions(ctx: ReportContext) -> Section:
         row = ed._asdict()
         rows.append({
             ctx.col("year"): int(ed.year),
-            ctx.col("edition"): "" if pd.isna(ed.number) else int(ed.number),
-            ctx.col("dates"): fmt_date_range(ed.start_date, ed.end_date, lang),
+            ctx.col("edition"): "" if is_missing(ed.number) else ordinal(int(ed.number), lang),
+            ctx.col("dates"): _dates(ctx, ed.start_date, ed.end_date)[1],
             ctx.col("theme"): row[ctx.column("theme")],
-            ctx.col("topics"): "; ".join(row[ctx.column("topics")]),
             ctx.col("western"): text(f"western.{ed.western_participation}", lang),
             ctx.col("sources"): ctx.cite(ed.source_ids),
         })
     parts.append(ctx.table(pd.DataFrame(rows), "editions_timeline", text("chapter.editions.timeline_caption", lang),
                            raw=ds.editions.drop(columns=[c for c in ds.editions.columns if c.endswith("_ar")
                                                          and lang != "ar"])))
-
-    conflicts = an.figure_conflicts(ds)
-    if conflicts.empty:
-        parts.append(paragraph(ctx.t("chapter.editions.no_conflicts")))
-    else:
-        parts.append(paragraph(ctx.t("chapter.editions.conflicts_intro")))
-        table = pd.DataFrame({
-            ctx.col("year"): conflicts["year"].astype(int),
-            ctx.col("metric"): [text(f"metric.{m}", lang) for m in conflicts["metric"]],
-            ctx.col("reported"): [qualified(v, q, lang) for v, q in zip(conflicts["value"], conflicts["qualifier"],
-                                                                       strict=True)],
-            ctx.col("timing"): [text(f"timing.{t}", lang) for t in conflicts["timing"]],
-            ctx.col("used"): ["✓" if u else "" for u in conflicts["used"]],
-            ctx.col("sources"): [ctx.cite(s) for s in conflicts["source_ids"]],
-        })
-        parts.append(ctx.table(table, "figure_conflicts", text("chapter.editions.conflicts_caption", lang),
-                               raw=conflicts))
     return _section(ctx, "editions", *parts)
 
 
@@ -190,29 +443,44 @@ def across_editions(ctx: ReportContext) -> Section:
 
 @register(REPORT, "delegations")
 def who_came(ctx: ReportContext) -> Section:
-    """Named delegations by attendance, region, bloc and rank (delegations, countries, memberships, figures)."""
+    """The host, the visiting delegations named in the sources, by attendance, region, bloc and rank."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
-    d = an.delegations_for(ds, year)
+    parts = [_meaning(ctx, "delegations")]
+    hosts = fi.host_countries(ds)
+    every = an.delegations_for(ds, year)
+    host_rows = every[every["country"].isin(hosts)]
+    for r in host_rows.itertuples(index=False):
+        head = getattr(r, ctx.column("head"))
+        if not is_missing(head):
+            parts.append(paragraph(ctx.t("chapter.delegations.host", country=_country(ctx, r.country), head=head,
+                                         role=getattr(r, ctx.column("role"))) + ctx.cite(r.source_ids)))
+    d = an.delegations_for(ds, year, visiting_only=True)
     if d.empty:
-        return _section(ctx, "delegations", paragraph(ctx.t("chapter.delegations.none", year=year)))
-    counts = d["attendance"].value_counts()
-    attended = int(d["attendance"].isin(an.ATTENDED).sum())
-    named_countries = int(d.loc[d["attendance"].isin(an.ATTENDED), "country"].notna().sum())
-    parts = [paragraph(ctx.t(
-        "chapter.delegations.named", year=year,
-        named=count_phrase(len(d), "delegation", lang), attended=attended,
-        in_person=int(counts.get("in_person", 0)), remote=int(counts.get("remote", 0)),
-        written=int(counts.get("written", 0)),
-        invited=count_phrase(int(counts.get("invited_only", 0)), "delegation", lang),
-    ) + ctx.cite(an.cited_sources(d)))]
+        parts.append(paragraph(ctx.t("chapter.delegations.none", year=year)))
+        return _section(ctx, "delegations", *parts)
+    attended = d[d["attendance"].isin(an.ATTENDED)]
+    invited = d[~d["attendance"].isin(an.ATTENDED)]
+    counts = attended["attendance"].value_counts()
+    ways = [ctx.t(f"chapter.delegations.way_{a}", n=int(counts[a])) for a in an.ATTENDED if counts.get(a, 0)]
+    if not attended.empty:
+        parts.append(paragraph(ctx.t("chapter.delegations.named", year=year,
+                                     named=count_phrase(len(attended), "delegation", lang),
+                                     ways=fmt_list(ways, lang)) + ctx.cite(an.cited_sources(attended))))
+    if not invited.empty:
+        names = [_actor(ctx, c, o) for c, o in zip(invited["country"], invited["organisation"], strict=True)]
+        parts.append(paragraph(ctx.t("chapter.delegations.invited", invited=count_phrase(len(invited), "delegation",
+                                                                                         lang),
+                                     names=fmt_list(names, lang)) + ctx.cite(an.cited_sources(invited))))
     countries = an.figure_value(ds, year, "countries")
-    if countries is not None:
-        parts.append(paragraph(ctx.t("chapter.delegations.coverage",
-                              countries=qualified_count(countries["value"], countries["qualifier"], "country", lang),
-                              named_countries=named_countries) + ctx.cite(countries["source_ids"])))
+    if countries is not None and not attended.empty:
+        parts.append(paragraph(ctx.t(
+            "chapter.delegations.coverage",
+            countries=qualified_count(countries["value"], countries["qualifier"], "country", lang),
+            named_countries=count_phrase(int(attended["country"].notna().sum()), "country", lang))
+            + ctx.cite(countries["source_ids"])))
 
     by_region = an.delegations_by_region(ds, year)
-    if not by_region.empty:
+    if not by_region.empty and len(d) >= 3:
         plot = by_region.assign(
             region_label=[ctx.label("world_regions", r) for r in by_region["region"]],
             status_label=[text(f"status.{s}", lang) for s in by_region["status"]],
@@ -220,7 +488,8 @@ def who_came(ctx: ReportContext) -> Section:
         order = [text(f"status.{s}", lang) for s in ("attended", "invited_only") if s in set(plot["status"])]
         ax = charts.bar_chart(plot, x="delegations", y="region_label", hue="status_label", hue_order=order,
                               xlabel=text("columns.delegations", lang), ylabel=ctx.col("region"), rtl=ctx.rtl)
-        points = "; ".join(f"{r.region_label} ({r.status_label}): {r.delegations}" for r in plot.itertuples())
+        sep = text("list.separator", lang)
+        points = sep.join(f"{r.region_label} ({r.status_label}): {r.delegations}" for r in plot.itertuples())
         parts.append(ctx.figure(ax, "delegations_by_region", text("chapter.delegations.region_caption", lang),
                                 text("chapter.delegations.region_alt", lang, points=points)))
 
@@ -230,22 +499,24 @@ def who_came(ctx: ReportContext) -> Section:
         items = [ctx.t("chapter.delegations.bloc_item", n=int(r.delegations),
                        bloc=ctx.label("organisations", r.organisation)) for r in present.itertuples()]
         parts.append(paragraph(ctx.t("chapter.delegations.blocs", items=fmt_list(items, lang))
-                        + ctx.cite(an.cited_sources(ds.memberships[ds.memberships["organisation"].isin(
-                            present["organisation"])]))))
+                               + ctx.cite(an.cited_sources(ds.memberships[ds.memberships["organisation"].isin(
+                                   present["organisation"])]))))
     ranks = an.rank_counts(ds, year)
     if not ranks.empty:
-        items = [Markup("{} ({})").format(ctx.text(f"rank.{r.rank}"), fmt_int(r.delegations, lang))
+        items = [ctx.t("chapter.delegations.rank_item", rank=ctx.text(f"rank.{r.rank}"), n=int(r.delegations))
                  for r in ranks.itertuples()]
         parts.append(paragraph(ctx.t("chapter.delegations.ranks", items=fmt_list(items, lang))))
 
-    listing = pd.DataFrame({
-        ctx.col("country"): [ctx.actor(c, o) for c, o in zip(d["country"], d["organisation"], strict=True)],
-        ctx.col("head"): d[ctx.column("head")].fillna(""),
-        ctx.col("role"): d[ctx.column("role")].fillna(""),
-        ctx.col("attendance"): [text(f"attendance.{a}", lang) for a in d["attendance"]],
-        ctx.col("sources"): [ctx.cite(s) for s in d["source_ids"]],
-    })
-    parts.append(ctx.table(listing, "delegations", text("chapter.delegations.list_caption", lang), raw=d))
+    if not attended.empty:
+        listing = pd.DataFrame({
+            ctx.col("country"): [_actor(ctx, c, o) for c, o in zip(attended["country"], attended["organisation"],
+                                                                 strict=True)],
+            ctx.col("head"): attended[ctx.column("head")].fillna(""),
+            ctx.col("role"): attended[ctx.column("role")].fillna(""),
+            ctx.col("attendance"): [text(f"attendance.{a}", lang) for a in attended["attendance"]],
+            ctx.col("sources"): [ctx.cite(s) for s in attended["source_ids"]],
+        })
+        parts.append(ctx.table(listing, "delegations", text("chapter.delegations.list_caption", lang), raw=d))
     return _section(ctx, "delegations", *parts)
 
 
@@ -254,90 +525,65 @@ def who_came(ctx: ReportContext) -> Section:
 
 @register(REPORT, "messaging")
 def messaging(ctx: ReportContext) -> Section:
-    """Frames by speaker, who blames whom, regions, strongest frames and the claims (claims, statements, codebook)."""
+    """Frames, stance, who blames whom and regions (claims, statements, codebook); not for a thin edition."""
+    if not applies(ctx, "messaging"):
+        return Section("")
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     claims = an.claims_for(ds, year)
-    if claims.empty:
-        return _section(ctx, "messaging", paragraph(ctx.t("chapter.messaging.none", year=year)))
     speakers = claims["speaker_en"].nunique()
-    parts = [paragraph(ctx.t("chapter.messaging.intro", year=year, claims=count_phrase(len(claims), "claim", lang),
-                      statements=count_phrase(claims["statement_id"].nunique(), "statement", lang),
-                      speakers=count_phrase(speakers, "speaker", lang)))]
-    totals = an.frame_totals(ds, year).head(3)
-    items = [ctx.t("chapter.messaging.frame_item", label=ctx.label("frames", r.frame),
-                   claims=count_phrase(r.claims, "claim", lang), speakers=count_phrase(r.speakers, "speaker", lang))
-             for r in totals.itertuples()]
+    statements = ds.statements[ds.statements["year"] == year]
+    uncoded = statements[~statements["statement_id"].isin(claims["statement_id"])]
+    parts = [_meaning(ctx, "messaging"),
+             paragraph(ctx.t("chapter.messaging.intro", year=year, claims=count_phrase(len(claims), "claim", lang),
+                             statements=count_phrase(claims["statement_id"].nunique(), "statement", lang),
+                             speakers=count_phrase(speakers, "speaker", lang)),
+                       ctx.t("chapter.messaging.uncoded", names=fmt_list(uncoded[ctx.column("speaker")], lang))
+                       if not uncoded.empty else "")]
     stance = an.stance_counts(ds, year)
-    parts.append(paragraph(ctx.t("chapter.messaging.top_frames", items=fmt_list(items, lang)),
-                    ctx.t("chapter.messaging.stance", critical=int(stance.get("critical", 0)), total=len(claims),
-                          supportive=int(stance.get("supportive", 0)))))
+    stance_items = [ctx.t(f"chapter.messaging.stance_{s}", n=int(stance[s]))
+                    for s in ("critical", "supportive", "neutral") if stance.get(s, 0)]
+    parts.append(paragraph(ctx.t("chapter.messaging.stance", total=count_phrase(len(claims), "claim", lang),
+                                 items=fmt_list(stance_items, lang))))
 
     matrix = an.frame_counts_by_speaker(ds, year)
     names = _speaker_names(ctx, claims)
     shown = matrix.rename(index=names, columns=lambda f: ctx.label("frames", f))
     ax = charts.heatmap(shown, xlabel=text("columns.frames", lang), ylabel=text("columns.speaker", lang),
                         rtl=ctx.rtl)
-    stacked = shown.stack().sort_values(ascending=False).head(5)
-    points = "; ".join(f"{s} – {f}: {int(n)}" for (s, f), n in stacked.items())
+    stacked = shown.stack()
+    stacked = stacked[stacked > 0].sort_values(ascending=False).head(5)
+    sep = text("list.separator", lang)
+    points = sep.join(f"{s} – {f}: {int(n)}" for (s, f), n in stacked.items())
     parts.append(ctx.figure(ax, "frames_by_speaker", text("chapter.messaging.heatmap_caption", lang),
                             text("chapter.messaging.heatmap_alt", lang, points=points)))
     ctx.save_table(matrix, "frames_by_speaker", index=True)
 
     parts.append(_sub(ctx, "chapter.messaging.blame_title"))
-    targets = an.target_totals(ds, year)
-    if targets.empty:
+    pairs = an.blame_pairs(ds, year, by="country")
+    if pairs.empty:
         parts.append(paragraph(ctx.t("chapter.messaging.no_blame")))
     else:
-        top = targets.iloc[0]
-        top_kwargs = {"top": ctx.label("targets", top["target"]), "claims": count_phrase(top["claims"], "claim", lang),
-                          "speakers": count_phrase(top["speakers"], "speaker", lang)}
-        if len(targets) == 1:
-            parts.append(paragraph(ctx.t("chapter.messaging.blame_single", **top_kwargs)))
-        else:
-            rest = [Markup("{} ({})").format(isolate(ctx.label("targets", r.target)),
-                                             count_phrase(r.claims, "claim", lang))
-                    for r in targets.iloc[1:4].itertuples()]
-            parts.append(paragraph(ctx.t("chapter.messaging.blame", rest=fmt_list(rest, lang),
-                                  **top_kwargs)))
-        pairs = an.blame_pairs(ds, year, by="country")
         pivot = pairs.pivot_table(index="source", columns="target", values="claims", fill_value=0)
-        pivot = pivot.rename(index=lambda c: ctx.actor(c, c), columns=lambda t: ctx.label("targets", t))
+        pivot = pivot.rename(index=lambda c: _actor(ctx, c, c), columns=lambda t: _target(ctx, t))
         ax = charts.heatmap(pivot.astype(int), xlabel=text("columns.targets", lang),
                             ylabel=text("columns.country", lang), rtl=ctx.rtl)
-        points = "; ".join(f"{ctx.actor(r.source, r.source)} → {ctx.label('targets', r.target)}: {r.claims}"
-                           for r in pairs.head(5).itertuples())
+        points = sep.join(f"{_actor(ctx, r.source, r.source)} → {ctx.label('targets', r.target)}: {r.claims}"
+                          for r in pairs.head(5).itertuples())
         parts.append(ctx.figure(ax, "who_blames_whom", text("chapter.messaging.blame_caption", lang),
                                 text("chapter.messaging.blame_alt", lang, points=points)))
         ctx.save_table(pairs, "who_blames_whom")
 
-    regions = an.region_mentions(ds, year).head(5)
-    if regions.empty:
-        parts.append(paragraph(ctx.t("chapter.messaging.no_regions")))
-    else:
-        items = [Markup("{} ({})").format(isolate(ctx.label("claim_regions", r.region)),
-                                          count_phrase(r.claims, "claim", lang))
-                 for r in regions.itertuples()]
+    regions = fi.region_ranking(ds, year)[:5]
+    if regions:
+        items = []
+        for r in regions:
+            inside = [ctx.t("chapter.messaging.region_inside_item", region=ctx.label("claim_regions", k),
+                            claims=count_phrase(n, "claim", lang)) for k, n in r["inside"]]
+            items.append(ctx.t("chapter.messaging.region_item" + ("_inside" if inside else ""),
+                               region=ctx.label("claim_regions", r["region"]),
+                               claims=count_phrase(r["claims"], "claim", lang), inside=fmt_list(inside, lang)))
         parts.append(paragraph(ctx.t("chapter.messaging.regions", items=fmt_list(items, lang))))
-
-    parts.append(_sub(ctx, "chapter.messaging.strongest_title"))
-    strongest = an.strongest_frames(ds, year)
-    parts.append(bullet_list([
-        ctx.t("chapter.messaging.strongest_item", speaker=names.get(r.speaker, r.speaker),
-              frames=fmt_list([ctx.t("chapter.messaging.strongest_frame", label=ctx.label("frames", f),
-                                     claims=count_phrase(n, "claim", lang))
-                               for f, n in zip(r.frames, r.counts, strict=True)], lang),
-              total=count_phrase(r.claims, "claim", lang))
-        for r in strongest.itertuples()
-    ]))
-
-    table = pd.DataFrame({
-        ctx.col("speaker"): [names[s] for s in claims["speaker_en"]],
-        ctx.col("frames"): ["; ".join(ctx.labels("frames", f)) for f in claims["frames"]],
-        ctx.col("targets"): ["; ".join(ctx.labels("targets", t)) for t in claims["targets"]],
-        ctx.col("paraphrase"): claims[ctx.column("paraphrase")],
-        ctx.col("sources"): [ctx.cite(s) for s in claims["source_ids"]],
-    })
-    parts.append(ctx.table(table, "claims", text("chapter.messaging.claims_caption", lang, year=year), raw=claims))
+    parts.append(paragraph(ctx.t("chapter.messaging.claims_in_appendix")))
     return _section(ctx, "messaging", *parts)
 
 
@@ -350,29 +596,33 @@ def _speaker_names(ctx: ReportContext, claims: pd.DataFrame) -> dict[str, str]:
 
 @register(REPORT, "partners")
 def partners(ctx: ReportContext) -> Section:
-    """Russia, China, Belarus, Iran and the regional groups side by side (claims, statements, countries)."""
+    """The codebook's speaker groups side by side, with counts beside every share (claims, statements)."""
+    if not applies(ctx, "partners"):
+        return Section("")
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     table = an.partner_comparison(ds, year)
-    if table.empty:
-        return _section(ctx, "partners", paragraph(ctx.t("chapter.partners.none", year=year)))
     names = _speaker_names(ctx, an.claims_for(ds, year))
-    items = []
-    for r in table.itertuples():
-        targets = (ctx.t("chapter.partners.targets", targets=fmt_list(ctx.labels("targets", r.top_targets), lang))
-                   if r.top_targets else "")
-        items.append(ctx.t("chapter.partners.item", group=text(f"partner.{r.group}", lang),
-                           speakers=fmt_list([names[s] for s in r.speakers], lang),
-                           frames=fmt_list(ctx.labels("frames", r.top_frames), lang), targets=targets))
+    small = [_group_label(ctx, g) for g, n in zip(table["group"], table["claims"], strict=True)
+             if n < TH.min_group_claims]
+    parts = [_meaning(ctx, "partners"),
+             paragraph(ctx.t("chapter.partners.intro", minimum=count_phrase(TH.min_group_claims, "claim", lang),
+                             gap=count_phrase(round(TH.min_points_group * 100), "point", lang)),
+                       ctx.t("chapter.partners.small", groups=fmt_list(small, lang)) if small else "")]
     shown = pd.DataFrame({
-        ctx.col("group"): [text(f"partner.{g}", lang) for g in table["group"]],
-        ctx.col("speakers"): ["; ".join(names[s] for s in sp) for sp in table["speakers"]],
-        ctx.col("claims"): table["claims"],
-        ctx.col("top_frames"): ["; ".join(ctx.labels("frames", f)) for f in table["top_frames"]],
-        ctx.col("top_targets"): ["; ".join(ctx.labels("targets", t)) for t in table["top_targets"]],
-        ctx.col("critical_share"): [fmt_percent(s, lang) for s in table["critical_share"]],
+        ctx.col("group"): [_group_label(ctx, g) for g in table["group"]],
+        ctx.col("speakers"): [text("list.separator", lang).join(names[s] for s in sp) for sp in table["speakers"]],
+        ctx.col("claims"): [fmt_int(n, lang) for n in table["claims"]],
+        ctx.col("top_frames"): [text("list.separator", lang).join(ctx.labels("frames", f))
+                                for f in table["top_frames"]],
+        ctx.col("top_targets"): [text("list.separator", lang).join(_targets(ctx, t))
+                                 for t in table["top_targets"]],
+        ctx.col("critical_share"): [ctx.t("chapter.partners.share_cell", pct=fmt_percent(s, lang), k=int(k),
+                                          n=int(n))
+                                    for s, k, n in zip(table["critical_share"], table["critical"], table["claims"],
+                                                       strict=True)],
     })
-    return _section(ctx, "partners", paragraph(ctx.t("chapter.partners.intro")), bullet_list(items),
-                    ctx.table(shown, "partners", text("chapter.partners.caption", lang), raw=table))
+    parts.append(ctx.table(shown, "partners", text("chapter.partners.caption", lang), raw=table))
+    return _section(ctx, "partners", *parts)
 
 
 # --- 6. what changed -------------------------------------------------------------------------------------
@@ -380,56 +630,46 @@ def partners(ctx: ReportContext) -> Section:
 
 @register(REPORT, "changes")
 def changes(ctx: ReportContext) -> Section:
-    """What changed since the previous held edition: figures, Western participation, frames, speakers (all tables)."""
+    """What changed since the previous held edition: comparable figures only, Western participation, frames."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
-    diff = an.edition_changes(ds, year)
-    previous = diff["previous"]
+    previous = an.previous_edition_year(ds, year)
     if previous is None:
         return _section(ctx, "changes", paragraph(ctx.t("chapter.changes.first")))
-    items = []
-    for r in diff["metrics"].itertuples():
-        if pd.isna(r.before) or pd.isna(r.after):
-            change = text("chapter.changes.metric_missing", lang)
-        elif r.after > r.before:
-            change = ctx.t("chapter.changes.metric_up", before=int(r.before), after=int(r.after))
-        elif r.after < r.before:
-            change = ctx.t("chapter.changes.metric_down", before=int(r.before), after=int(r.after))
-        else:
-            change = ctx.t("chapter.changes.metric_same", after=int(r.after))
-        items.append(ctx.t("chapter.changes.metric_item", metric=text(f"metric.{r.metric}", lang), change=change))
-    parts = [paragraph(ctx.t("chapter.changes.metrics", previous=previous, items=fmt_list(items, lang)))] if items else []
-    before_ed, now_ed = an.edition(ds, previous), an.edition(ds, year)
-    parts.append(paragraph(ctx.t("chapter.changes.western", previous=previous, year=year,
-                          before=text(f"western.{before_ed['western_participation']}", lang),
-                          after=text(f"western.{now_ed['western_participation']}", lang))
-                    + ctx.cite(tuple(before_ed["source_ids"]) + tuple(now_ed["source_ids"]))))
-    if diff["claims_before"] == 0:
-        parts.append(paragraph(ctx.t("chapter.changes.no_claims_previous", previous=previous)))
-    else:
-        parts.append(paragraph(ctx.t("chapter.changes.coverage", previous=previous, year=year,
-                              before=count_phrase(diff["claims_before"], "claim", lang),
-                              after=count_phrase(diff["claims_after"], "claim", lang))))
-        for key in ("frames_new", "frames_dropped", "frames_common"):
-            if diff[key]:
-                parts.append(paragraph(ctx.t(f"chapter.changes.{key}", previous=previous,
-                                      items=fmt_list(ctx.labels("frames", diff[key]), lang))))
-    speakers = diff["speakers_returning"]
+    parts = [_meaning(ctx, "changes")]
+    table = fi.figure_changes(ds, year, TH)
+    stated, withheld = [], []
+    for r in table.itertuples():
+        label = text(f"metric.{r.metric}", lang)
+        if r.direction in ("up", "down", "similar"):
+            same = r.before == r.after and r.before_qualifier == r.after_qualifier
+            stated.append(ctx.t("chapter.changes.metric_same" if same else f"chapter.changes.metric_{r.direction}", metric=label,
+                                before=qualified(r.before, r.before_qualifier, lang),
+                                after=qualified(r.after, r.after_qualifier, lang)))
+        elif r.reason in ("timing", "qualifier"):
+            withheld.append(ctx.t(f"chapter.changes.withheld_{r.reason}", metric=label,
+                                  before=qualified(r.before, r.before_qualifier, lang),
+                                  after=qualified(r.after, r.after_qualifier, lang),
+                                  before_timing=text(f"timing.{r.before_timing}", lang),
+                                  after_timing=text(f"timing.{r.after_timing}", lang)))
+    if stated:
+        parts.append(paragraph(ctx.t("chapter.changes.metrics", previous=previous, items=fmt_list(stated, lang))))
+    if withheld:
+        parts.append(paragraph(ctx.t("chapter.changes.withheld", change=fmt_percent(TH.min_relative_change, lang)))
+                     + bullet_list(withheld))
+    n_now, n_before = len(an.claims_for(ds, year)), len(an.claims_for(ds, previous))
+    if min(n_now, n_before) < TH.min_claims_shift:
+        parts.append(paragraph(ctx.t("chapter.changes.frames_not_compared", previous=previous,
+                                     before=count_phrase(n_before, "claim", lang),
+                                     after=count_phrase(n_now, "claim", lang),
+                                     minimum=count_phrase(TH.min_claims_shift, "claim", lang))))
+    elif not [f for f in _findings(ctx) if f.kind in ("frame_shift", "new_frame")]:
+        parts.append(paragraph(ctx.t("chapter.changes.frames_stable", previous=previous)))
+    speakers = sorted(set(ds.statements.loc[ds.statements["year"] == year, "speaker_en"])
+                      & set(ds.statements.loc[ds.statements["year"] == previous, "speaker_en"]))
     if speakers:
         local = dict(zip(ds.statements["speaker_en"], ds.statements[ctx.column("speaker")], strict=True))
-        parts.append(paragraph(ctx.t("chapter.changes.speakers", items=fmt_list([local[s] for s in speakers], lang))))
-    else:
-        parts.append(paragraph(ctx.t("chapter.changes.no_speakers")))
-
-    shares = an.frame_shares_by_year(ds)
-    if shares["year"].nunique() > 1:
-        matrix = shares.pivot_table(index="frame", columns="year", values="share", fill_value=0.0)
-        matrix = matrix.reindex([f for f in ds.frames["id"] if f in matrix.index])
-        shown = (matrix * 100).round().astype(int).rename(index=lambda f: ctx.label("frames", f))
-        ax = charts.heatmap(shown, xlabel=ctx.col("year"), ylabel=text("columns.frame", lang), rtl=ctx.rtl)
-        parts.append(ctx.figure(ax, "frame_shares_by_year", text("chapter.changes.trend_caption", lang),
-                                text("chapter.changes.trend_alt", lang,
-                                     years=", ".join(str(y) for y in matrix.columns))))
-        ctx.save_table(shares, "frame_shares_by_year")
+        parts.append(paragraph(ctx.t("chapter.changes.speakers", previous=previous,
+                                     items=fmt_list([local[s] for s in speakers], lang))))
     return _section(ctx, "changes", *parts)
 
 
@@ -438,19 +678,21 @@ def changes(ctx: ReportContext) -> Section:
 
 @register(REPORT, "checks")
 def article_checks(ctx: ReportContext) -> Section:
-    """The original article's statements checked against the sources (article_checks)."""
+    """The article attached to this edition, its statements checked against the sources (articles, article_checks)."""
+    article = _article(ctx)
+    if article is None:
+        return Section("")
     ds, lang = ctx.ds, ctx.lang
     checks = ds.article_checks
-    verdicts = checks["verdict"].value_counts()
-    items = [ctx.t("chapter.checks.verdict_item", n=int(verdicts[v]), verdict=text(f"verdict.{v}", lang).lower())
-             for v in ("supported", "partly_supported", "contradicted", "unverified") if v in verdicts]
     table = pd.DataFrame({
         ctx.col("article_says"): checks[ctx.column("article_says")],
-        ctx.col("verdict"): [text(f"verdict.{v}", lang) for v in checks["verdict"]],
+        ctx.col("verdict"): [Markup('<span class="verdict verdict-{}">{}</span>').format(
+            v, text(f"verdict.{v}", lang)) for v in checks["verdict"]],
         ctx.col("finding"): checks[ctx.column("finding")],
         ctx.col("sources"): [ctx.cite(s) for s in checks["source_ids"]],
     })
-    return _section(ctx, "checks", paragraph(ctx.t("chapter.checks.intro", items=fmt_list(items, lang))),
+    return _section(ctx, "checks", _meaning(ctx, "checks"),
+                    paragraph(ctx.t("chapter.checks.intro", title=ctx.local(article, "title"))),
                     ctx.table(table, "article_checks", text("chapter.checks.caption", lang), raw=checks))
 
 
@@ -459,61 +701,181 @@ def article_checks(ctx: ReportContext) -> Section:
 
 @register(REPORT, "conclusion")
 def conclusion(ctx: ReportContext) -> Section:
-    """The dominant frame and target and the participation context, with the caveat (claims, figures, editions)."""
+    """What the edition signified: the article's theses (where one is attached) tested against the findings."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
-    parts = []
-    totals = an.frame_totals(ds, year)
-    if totals.empty:
-        parts.append(paragraph(ctx.t("chapter.conclusion.no_claims", year=year)))
-    else:
-        top = totals.iloc[0]
-        kwargs = {"year": year, "frame": ctx.label("frames", top["frame"]),
-                      "claims": count_phrase(top["claims"], "claim", lang),
-                      "speakers": count_phrase(top["speakers"], "speaker", lang)}
-        targets = an.target_totals(ds, year)
-        if targets.empty:
-            parts.append(paragraph(ctx.t("chapter.conclusion.frames_no_target", **kwargs)))
-        else:
-            parts.append(paragraph(ctx.t("chapter.conclusion.frames", target=ctx.label("targets", targets.iloc[0]["target"]),
-                                  **kwargs)))
     ed = an.edition(ds, year)
+    found = _findings(ctx)
+    article = _article(ctx)
+    number = ordinal(int(ed["number"]), lang)
+    parts = []
+    qualified_answer = any(f.kind == "participation" and f.variant == "down" for f in found) or any(
+        f.kind == "group" and f.variant == "less_critical" for f in found)
+    if article is not None:
+        parts.append(paragraph(ctx.t("chapter.conclusion.question_article", thesis=ctx.local(article, "thesis")),
+                               ctx.t("chapter.conclusion.answer_partly" if qualified_answer
+                                     else "chapter.conclusion.answer_holds")))
+    else:
+        parts.append(paragraph(ctx.t("chapter.conclusion.question", ordinal=number, year=year)))
+
+    participation = [f for f in found if f.kind == "participation" and f.values["metric"] in
+                     ("countries", "defence_ministers")]
     countries = an.figure_value(ds, year, "countries")
-    if countries is not None:
-        parts.append(paragraph(ctx.t("chapter.conclusion.western", western=text(f"western.{ed['western_participation']}",
-                                                                         lang),
-                              countries=qualified_count(countries["value"], countries["qualifier"], "country", lang))))
+    if participation:
+        verdict = "fewer" if all(f.variant == "down" for f in participation) else (
+            "more" if all(f.variant == "up" for f in participation) else "mixed")
+        parts.append(paragraph(ctx.t(f"chapter.conclusion.isolation_{verdict}",
+                                     countries=_amount(ctx, "countries", countries["value"], countries["qualifier"])
+                                     if countries is not None else ""),
+                               Markup(" ").join(finding_sentence(ctx, f) for f in participation)))
+    elif countries is not None:
+        parts.append(paragraph(ctx.t("chapter.conclusion.isolation_untested",
+                                     countries=_amount(ctx, "countries", countries["value"], countries["qualifier"]),
+                                     change=fmt_percent(TH.min_relative_change, lang))))
+    wf = next(f for f in found if f.kind == "western")
+    parts.append(paragraph(finding_sentence(ctx, wf)))
+
+    if _thin(ctx):
+        parts.append(paragraph(finding_sentence(ctx, next(f for f in found if f.kind == "thin"))))
+    else:
+        top = next((f for f in found if f.kind == "top_frame"), None)
+        blame = next((f for f in found if f.kind == "blame"), None)
+        message = [finding_sentence(ctx, f) for f in (top, blame) if f is not None]
+        groups = [f for f in found if f.kind == "group"]
+        less = [f for f in groups if f.variant == "less_critical"]
+        if less:
+            message.append(ctx.t("chapter.conclusion.chorus_split",
+                                 host=_group_label(ctx, less[0].values["host_group"]),
+                                 share=_of(ctx, less[0].values["host_critical"], less[0].values["host_claims"]),
+                                 groups=fmt_list([ctx.t("chapter.conclusion.group_share" if f.values["critical"]
+                                                        else "chapter.conclusion.group_share_none",
+                                                        group=_group_label(ctx, f.values["group"]),
+                                                        share=_of(ctx, f.values["critical"], f.values["claims"])
+                                                        if f.values["critical"]
+                                                        else count_phrase(f.values["claims"], "claim", lang))
+                                                  for f in less], lang)))
+        elif not an.partner_comparison(ds, year).empty:
+            message.append(ctx.t("chapter.conclusion.chorus_untested",
+                                 minimum=count_phrase(TH.min_group_claims, "claim", lang)))
+        parts.append(paragraph(*message))
+    art = next((f for f in found if f.kind == "article"), None)
+    if art is not None:
+        parts.append(paragraph(finding_sentence(ctx, art)))
     parts.append(paragraph(ctx.t("chapter.conclusion.caveat")))
     return _section(ctx, "conclusion", *parts)
 
 
-# --- appendix: data and method -------------------------------------------------------------------------------
+# --- appendix ------------------------------------------------------------------------------------------------
+
+
+@register(REPORT, "claims")
+def claims_appendix(ctx: ReportContext) -> Section:
+    """Appendix: every coded claim of the edition, grouped by speaker (claims, statements)."""
+    if not applies(ctx, "claims"):
+        return Section("")
+    ds, year, lang = ctx.ds, ctx.year, ctx.lang
+    claims = an.claims_for(ds, year)
+    blocks = [paragraph(ctx.t("chapter.claims.intro", claims=count_phrase(len(claims), "claim", lang)))]
+    for speaker, sub in claims.groupby("speaker_en", sort=False):
+        first = sub.iloc[0]
+        who = ctx.t("chapter.claims.speaker", speaker=first[ctx.column("speaker")],
+                    role=first[ctx.column("role")], country=_actor(ctx, first["country"], first["organisation"]),
+                    claims=count_phrase(len(sub), "claim", lang))
+        items = []
+        for r in sub.itertuples(index=False):
+            tags = Markup("").join(Markup('<span class="tag">{}</span>').format(ctx.label("frames", f))
+                                   for f in r.frames)
+            items.append(Markup('{} <span class="tags">{}</span>{}').format(
+                getattr(r, ctx.column("paraphrase")), tags, ctx.cite(r.source_ids)))
+        blocks.append(Markup('<details class="speaker-claims"><summary>{}</summary>{}</details>').format(
+            who, bullet_list(items)))
+    ctx.save_table(claims, "claims")
+    return _section(ctx, "claims", *blocks)
+
+
+@register(REPORT, "conflicts")
+def conflicts_appendix(ctx: ReportContext) -> Section:
+    """Appendix: every disputed figure of every edition, one row per edition and figure (figures)."""
+    if not applies(ctx, "conflicts"):
+        return Section("")
+    ds, lang = ctx.ds, ctx.lang
+    conflicts = an.figure_conflicts(ds)
+    rows = []
+    for (year, metric), group_ in conflicts.groupby(["year", "metric"], sort=True):
+        used = group_[group_["used"]]
+        reported = text("list.separator", lang).join(
+            ctx.text("chapter.conflicts.reported_item", value=qualified(r.value, r.qualifier, lang),
+                     timing=text(f"timing.{r.timing}", lang)) for r in group_.itertuples())
+        rows.append({
+            ctx.col("year"): int(year),
+            ctx.col("metric"): text(f"metric.{metric}", lang),
+            ctx.col("reported"): reported,
+            ctx.col("used"): "" if used.empty else qualified(used.iloc[0]["value"], used.iloc[0]["qualifier"], lang),
+            ctx.col("sources"): ctx.cite(an.cited_sources(group_)),
+        })
+    return _section(ctx, "conflicts", paragraph(ctx.t("chapter.conflicts.intro")),
+                    ctx.table(pd.DataFrame(rows), "figure_conflicts", text("chapter.conflicts.caption", lang),
+                              raw=conflicts))
 
 
 @register(REPORT, "method")
 def method(ctx: ReportContext) -> Section:
-    """Data and method: the tables, coding rules, codebook, caveats and the numbered sources (all tables)."""
+    """Data and method: the tables, the groups, the strength tests and thresholds, codebook, caveats, sources."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
-    tables = [f"{t} ({fmt_int(n, lang)})" for t, n in ds.summary().items()]
-    sources = len(ds.sources)
-    parts = [paragraph(ctx.t("chapter.method.data", tables=fmt_list(tables, lang), sources=sources)),
+    parts = [paragraph(ctx.t("chapter.method.data",
+                             editions=count_phrase(len(ds.years), "edition", lang),
+                             figures=count_phrase(len(ds.figures), "figure", lang),
+                             delegations=count_phrase(len(ds.delegations), "delegation", lang),
+                             statements=count_phrase(len(ds.statements), "statement", lang),
+                             claims=count_phrase(len(ds.claims), "claim", lang),
+                             sources=count_phrase(len(ds.sources), "source", lang))),
              paragraph(ctx.t("chapter.method.coding"))]
+    parts.append(_sub(ctx, "chapter.method.groups_title"))
+    rules = [ctx.t("chapter.method.group_item", label=g[ctx.column("label")], rule=g[ctx.column("rule")])
+             for g in fi.groups(ds) if g.get("kind") == "states" and ctx.column("rule") in g]
+    speaker_groups = [g[ctx.column("label")] for g in fi.speaker_groups(ds)]
+    if speaker_groups:
+        rules.append(ctx.t("chapter.method.speaker_groups", groups=fmt_list(speaker_groups, lang)))
+    parts.append(bullet_list(rules))
+    parts.append(_sub(ctx, "chapter.method.tests_title"))
+    pct = lambda x: fmt_percent(x, lang)  # noqa: E731
+    points = lambda x: count_phrase(round(x * 100), "point", lang)  # noqa: E731
+    parts.append(paragraph(ctx.t("chapter.method.tests_intro")) + bullet_list([
+        ctx.t("chapter.method.test_participation", change=pct(TH.min_relative_change),
+              window=count_phrase(TH.participation_window, "edition", lang)),
+        ctx.t("chapter.method.test_more_than"),
+        ctx.t("chapter.method.test_shift", minimum=count_phrase(TH.min_claims_shift, "claim", lang),
+              confidence=pct(TH.confidence), points=points(TH.min_points_shift)),
+        ctx.t("chapter.method.test_groups", minimum=count_phrase(TH.min_group_claims, "claim", lang),
+              points=points(TH.min_points_group)),
+        ctx.t("chapter.method.test_new", minimum=count_phrase(TH.min_new_frame_claims, "claim", lang)),
+        ctx.t("chapter.method.test_ties"),
+        ctx.t("chapter.method.test_regions"),
+        ctx.t("chapter.method.test_thin", minimum=count_phrase(TH.thin_claims, "claim", lang)),
+        ctx.t("chapter.method.test_score", low=TH.key_min, high=TH.key_max),
+    ]))
     codebook = pd.DataFrame({
         ctx.col("frame"): ds.frames[ctx.column("label")],
         ctx.col("definition"): ds.frames[ctx.column("definition")],
-        ctx.col("lexicon"): [", ".join(lex.get(lang, lex.get("en", []))[:4]) for lex in ds.frames["lexicon"]],
+        ctx.col("lexicon"): [text("list.separator", lang).join(lex.get(lang, lex.get("en", []))[:4])
+                             for lex in ds.frames["lexicon"]],
     })
     parts.append(ctx.table(codebook, "codebook", text("chapter.method.codebook_caption", lang),
                            raw=ds.frames.drop(columns="lexicon")))
-    unverified = int((ds.sources["reliability"] == "unverified").sum())
-    caveats = [ctx.t("chapter.method.caveat_sources", unverified=unverified, sources=sources),
+    cited = [s for _, s in ctx.citations.numbered()]
+    sources = ds.sources.set_index("source_id").loc[cited] if cited else ds.sources.iloc[0:0]
+    unverified = int((sources["reliability"] == "unverified").sum())
+    caveats = [ctx.t("chapter.method.caveat_sources", unverified=unverified,
+                     sources=count_phrase(len(cited), "source", lang)),
                ctx.t("chapter.method.caveat_paraphrase")]
     countries = an.figure_value(ds, year, "countries")
-    named = an.delegations_for(ds, year, attended_only=True)["country"].notna().sum()
-    if countries is not None:
+    named = an.delegations_for(ds, year, attended_only=True, visiting_only=True)["country"].notna().sum()
+    if countries is not None and named:
         caveats.append(ctx.t("chapter.method.caveat_coverage", year=year, named=int(named),
                              countries=qualified(countries["value"], countries["qualifier"], lang)))
     parts.append(_sub(ctx, "chapter.method.caveats_title") + bullet_list(caveats))
-    parts.append(_sub(ctx, "chapter.method.sources_title") + _source_list(ctx))
+    parts.append(_sub(ctx, "chapter.method.sources_title")
+                 + paragraph(ctx.t("chapter.method.sources_intro", sources=count_phrase(len(cited), "source", lang)))
+                 + _source_list(ctx))
     return _section(ctx, "method", *parts)
 
 
@@ -522,13 +884,15 @@ def _source_list(ctx: ReportContext) -> Markup:
     items = []
     for number, source_id in ctx.citations.numbered():
         s = sources.loc[source_id]
-        date = "" if pd.isna(s["date"]) else f", {s['date']}"
+        date = "" if is_missing(s["date"]) else ctx.text("chapter.method.source_date", date=s["date"])
         reliability = ctx.text("chapter.method.unverified") if s["reliability"] == "unverified" else ""
         entry = ctx.t("chapter.method.source_item", title=s["title"], publisher=s["publisher"], date=date,
-                      language=s["language"], kind=ctx.text(f"source_kind.{s['kind']}"),
-                      reliability=reliability)
+                      language=ctx.language_name(s["language"]),
+                      kind=ctx.text(f"source_kind.{s['kind']}"), reliability=reliability)
         items.append(Markup(
-            '<li id="src-{0}" value="{0}">{1} <a href="{2}" rel="noreferrer" dir="ltr"><bdi>{2}</bdi></a> '
-            '<span class="source-id" dir="ltr">[{3}]</span></li>'
-        ).format(number, entry, s["url"], source_id))
+            '<li id="src-{0}" value="{0}">{1} <a href="{2}" rel="noreferrer" dir="ltr"><bdi>{2}</bdi></a></li>'
+        ).format(number, entry, s["url"]))
     return Markup('<ol class="sources">{}</ol>').format(Markup("").join(items))
+
+
+__all__ = ["APPLIES", "REPORT", "applies", "finding_sentence"]
