@@ -201,9 +201,9 @@ def test_break02_deleted_figure_is_rebuilt(copy, tmp_path, monkeypatch, capsys):
         assert run("--data", str(MINI), "--out", str(copy)) == 0
     assert "exporting again without executing" in capsys.readouterr().err
     manifest = cache.read_manifest(report)
-    assert "figures/frames_by_speaker.png" in manifest["files"] and "tables/claims.csv" in manifest["files"]
+    assert "figures/participation_countries.png" in manifest["files"] and "tables/claims.csv" in manifest["files"]
     assert not (copy / "_failed").exists()  # break 10: a stale failure is cleared when the report builds
-    figure = report / "figures" / "frames_by_speaker.png"
+    figure = report / "figures" / "participation_countries.png"
     expected = figure.read_bytes()
     figure.unlink()
     assert run("--data", str(MINI), "--out", str(copy)) == 0
@@ -584,7 +584,7 @@ def test_break09_next_build_cleans_what_a_killed_build_left(copy, monkeypatch):
 
 
 @pytest.mark.parametrize(("name", "damage"), [("report.html", b""), ("report.html", b"<p>edited by hand</p>"),
-                                              ("figures/frames_by_speaker.png", b"garbage"),
+                                              ("figures/participation_countries.png", b"garbage"),
                                               ("tables/claims.csv", b"x\n")])
 def test_break10_damaged_output_is_not_up_to_date(copy, name, damage):
     (copy / "2023" / "en" / name).write_bytes(damage)

@@ -339,4 +339,6 @@ CODEBOOK_FILE = "codebook.yaml"
 #: Every file of the data folder that is read.
 DATA_FILES = (CODEBOOK_FILE, *(t.file for t in TABLES))
 CODEBOOK_SECTIONS = ("frames", "targets", "claim_regions", "world_regions", "organisations", "article_points")
+#: Sections a codebook may have (a forum without them still validates): groups of states, speakers and regions.
+OPTIONAL_CODEBOOK_SECTIONS = ("groups",)
 LEXICON_LANGUAGES = ("en", "ar", "ru")

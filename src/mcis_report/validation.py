@@ -16,7 +16,7 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .loading import Problem
-from .tables import CODEBOOK_FILE, CODEBOOK_SECTIONS, LEXICON_LANGUAGES, Column, Table
+from .tables import CODEBOOK_FILE, CODEBOOK_SECTIONS, LEXICON_LANGUAGES, OPTIONAL_CODEBOOK_SECTIONS, Column, Table
 
 LIST_SEPARATOR = ";"
 _URL = re.compile(r"^https?://\S+$")
@@ -33,6 +33,15 @@ CODEBOOK_ENTRY_KEYS = {
     "organisations": (*_LABELS, "bloc"),
     "article_points": (*_LABELS, "section"),
 }
+#: Keys a ``groups`` entry may have, by its ``kind``, and which of them are required.
+GROUP_KEYS = {
+    "states": (("id", "kind", "label_en", "label_ar"), ("organisations", "include", "exclude", "countries",
+                                                         "rule_en", "rule_ar")),
+    "speakers": (("id", "kind", "label_en", "label_ar"), ("countries", "regions")),
+    "claim_regions": (("id", "kind", "parent", "members"), ()),
+    "targets": (("id", "kind", "countries"), ()),  # countries: target id -> the country it names
+}
+_ALPHA3 = re.compile(r"^[A-Z]{3}$")
 
 
 def split_list(value: object) -> list[str]:
@@ -251,10 +260,12 @@ def validate_codebook(codebook: dict) -> list[Problem]:
     """Check the codebook's sections, ids, labels, definitions and lexicons."""
     file = CODEBOOK_FILE
     problems: list[Problem] = []
+    known = (*CODEBOOK_SECTIONS, *OPTIONAL_CODEBOOK_SECTIONS)
     for key in codebook:
-        if key != "__line__" and key not in CODEBOOK_SECTIONS:
-            problems.append(Problem(file, None, str(key),
-                                    f"unknown section (allowed: {', '.join(CODEBOOK_SECTIONS)})"))
+        if key != "__line__" and key not in known:
+            problems.append(Problem(file, None, str(key), f"unknown section (allowed: {', '.join(known)})"))
+    if "groups" in codebook:
+        problems.extend(_group_problems(codebook))
     for section in CODEBOOK_SECTIONS:
         entries = codebook.get(section)
         if not isinstance(entries, list) or not entries:
@@ -288,6 +299,62 @@ def validate_codebook(codebook: dict) -> list[Problem]:
                 problems.extend(_lexicon_problems(entry, line))
             if section == "organisations" and not isinstance(entry.get("bloc"), bool):
                 problems.append(Problem(file, line, "organisations.bloc", f"{entry_id}: bloc must be true or false"))
+    return problems
+
+
+def _group_problems(codebook: dict) -> list[Problem]:
+    """``groups``: each entry of a known kind, with its keys, and references to ids that exist."""
+    file, problems = CODEBOOK_FILE, []
+    entries = codebook.get("groups")
+    if not isinstance(entries, list):
+        return [Problem(file, None, "groups", "expected a list of entries")]
+    ids = {section: {e.get("id") for e in codebook.get(section) or [] if isinstance(e, dict)}
+           for section in ("organisations", "world_regions", "claim_regions")}
+    seen: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, dict):
+            problems.append(Problem(file, None, "groups", f"entry {entry!r} is not a mapping"))
+            continue
+        line, group_id, kind = entry.get("__line__"), entry.get("id"), entry.get("kind")
+        if kind not in GROUP_KEYS:
+            problems.append(Problem(file, line, "groups.kind", f"{group_id}: kind must be one of {', '.join(GROUP_KEYS)}"))
+            continue
+        if group_id in seen:
+            problems.append(Problem(file, line, "groups.id", f"duplicate id {group_id!r}"))
+        seen.add(str(group_id))
+        required, optional = GROUP_KEYS[kind]
+        for key in entry:
+            if key != "__line__" and key not in (*required, *optional):
+                problems.append(Problem(file, line, f"groups.{key}", f"{group_id}: unknown key for kind {kind}"))
+        for key in required:
+            if entry.get(key) in (None, "", []):
+                problems.append(Problem(file, line, f"groups.{key}", f"{group_id}: missing {key}"))
+        references = {"organisations": ids["organisations"], "regions": ids["world_regions"],
+                      "members": ids["claim_regions"], "parent": ids["claim_regions"]}
+        for key, valid in references.items():
+            values = entry.get(key)
+            for value in values if isinstance(values, list) else [] if values is None else [values]:
+                if value not in valid:
+                    problems.append(Problem(file, line, f"groups.{key}", f"{group_id}: unknown id {value!r}"))
+        if kind == "targets":
+            mapping = entry.get("countries")
+            target_ids = {e.get("id") for e in codebook.get("targets") or [] if isinstance(e, dict)}
+            for target, code in (mapping.items() if isinstance(mapping, dict) else []):
+                if target == "__line__":
+                    continue
+                if target not in target_ids:
+                    problems.append(Problem(file, line, "groups.countries", f"{group_id}: unknown target {target!r}"))
+                if not isinstance(code, str) or not _ALPHA3.match(code):
+                    problems.append(Problem(file, line, "groups.countries",
+                                            f"{group_id}: {code!r} is not an ISO 3166-1 alpha-3 code"))
+            if not isinstance(mapping, dict):
+                problems.append(Problem(file, line, "groups.countries", f"{group_id}: expected a mapping"))
+            continue
+        for key in ("countries", "include", "exclude"):
+            for value in entry.get(key) or []:
+                if not isinstance(value, str) or not _ALPHA3.match(value):
+                    problems.append(Problem(file, line, f"groups.{key}",
+                                            f"{group_id}: {value!r} is not an ISO 3166-1 alpha-3 code"))
     return problems
 
 
