@@ -249,7 +249,7 @@ def header(ctx: ReportContext) -> Section:
     where = (ctx.t("meta.subtitle_countries", countries=qualified_count(countries["value"], countries["qualifier"],
                                                                           "country", lang))
              if countries is not None else Markup(""))
-    kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
+    _kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
     if claims.empty:
         coded = ctx.t("meta.subtitle_no_claims")
     else:
@@ -837,8 +837,8 @@ def method(ctx: ReportContext) -> Section:
         rules.append(ctx.t("chapter.method.speaker_groups", groups=fmt_list(speaker_groups, lang)))
     parts.append(bullet_list(rules))
     parts.append(_sub(ctx, "chapter.method.tests_title"))
-    pct = lambda x: fmt_percent(x, lang)  # noqa: E731
-    points = lambda x: count_phrase(round(x * 100), "point", lang)  # noqa: E731
+    pct = lambda x: fmt_percent(x, lang)
+    points = lambda x: count_phrase(round(x * 100), "point", lang)
     parts.append(paragraph(ctx.t("chapter.method.tests_intro")) + bullet_list([
         ctx.t("chapter.method.test_participation", change=pct(TH.min_relative_change),
               window=count_phrase(TH.participation_window, "edition", lang)),
