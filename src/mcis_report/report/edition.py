@@ -173,13 +173,7 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
                                before=ctx.text(f"western_short.{v['previous_status']}")))
         else:
             parts.append(ctx.t(key, year=v["year"], western=now))
-        for country, attendance in zip(v["outside"], v["outside_attendance"], strict=True):
-            verb = "attended" if attendance in an.ATTENDED else "invited"
-            parts.append(ctx.t(ctx.agree(f"finding.western.outside_{verb}", country),
-                               country=_country(ctx, country), western=_group_label(ctx, "western")))
-        if v["attending_western"]:
-            parts.append(ctx.t("finding.western.attending",
-                               countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], lang)))
+        parts += _western_members(ctx, f)
         return Markup(" ").join(parts) + ctx.cite(f.source_ids)
     if f.kind == "top_frame":
         return ctx.t(key, frame=_frame_name(ctx, v["frames"][0]), frames=fmt_list(
@@ -216,6 +210,19 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
                  for name in ("supported", "partly", "contradicted", "unverified") if v[name]]
         return ctx.t(key, checks=count_phrase(v["checks"], "claim", lang), items=fmt_list(items, lang))
     raise KeyError(f"no wording for finding kind {f.kind!r}")
+
+
+def _western_members(ctx: ReportContext, f: fi.Finding) -> list[Markup]:
+    """Sentences naming NATO members outside the Western group (Türkiye) and Western states that attended."""
+    v, parts = f.values, []
+    for country, attendance in zip(v["outside"], v["outside_attendance"], strict=True):
+        verb = "attended" if attendance in an.ATTENDED else "invited"
+        parts.append(ctx.t(ctx.agree(f"finding.western.outside_{verb}", country),
+                           country=_country(ctx, country), western=_group_label(ctx, "western")))
+    if v["attending_western"]:
+        parts.append(ctx.t("finding.western.attending",
+                           countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], ctx.lang)))
+    return parts
 
 
 def _frame_name(ctx: ReportContext, frame_id: str) -> Markup:
@@ -347,6 +354,11 @@ def at_a_glance(ctx: ReportContext) -> Section:
         parts.append(paragraph(ctx.t("chapter.glance.figures_intro")) + bullet_list(items))
         for row in figures[figures["conflicting"]].itertuples(index=False):
             parts.append(_disputed(ctx, row.metric))
+    evidence = ctx.local(ed, "western_evidence")
+    parts.append(paragraph(ctx.t("chapter.glance.western", western=text(f"western.{ed['western_participation']}",
+                                                                         lang),
+                                 evidence="" if is_missing(evidence) else evidence) + ctx.cite(ed["source_ids"]),
+                           *_western_members(ctx, fi.western_finding(ds, year))))
     note = ctx.local(ed, "dates_note")
     if not is_missing(note):
         parts.append(paragraph(ctx.t("chapter.glance.dates_note", note=note)))
