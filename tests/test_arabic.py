@@ -142,7 +142,7 @@ def _generated_text(page: str) -> str:
     page = page.split('<ol class="sources">')[0]
     for pattern in (r"<bdi>.*?</bdi>", r"<sup.*?</sup>", r"<a .*?</a>", r"<img[^>]*>", r"<table.*?</table>",
                     r"<details.*?</details>"):
-        page = re.sub(pattern, " ", page, flags=re.S)
+        page = re.sub(pattern, " ", page, flags=re.DOTALL)
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
 
 

@@ -139,10 +139,9 @@ def test_frame_shift_is_not_stated_with_fewer_than_twenty_claims(ds):
     assert fi.new_frame_findings(ds, 2023) == []
 
 
-def test_frame_shift_is_stated_with_enough_claims():
+def test_frame_shift_is_stated_with_enough_claims(ds):
     th = fi.Thresholds(min_claims_shift=1, min_points_shift=0.15)
-    ds_ = load_dataset(pytest.importorskip("pathlib").Path(__file__).parent / "fixtures" / "mini")
-    shifts = fi.frame_shift_findings(ds_, 2023, th)
+    shifts = fi.frame_shift_findings(ds, 2023, th)
     # 2022: anti_hegemony in 1 of 1 claim; 2023: in 1 of 3 -> down by 67 points.
     assert any(f.values["frame"] == "anti_hegemony" and f.variant == "down" for f in shifts)
 
@@ -175,8 +174,8 @@ def test_western_is_the_codebook_rule_with_explicit_exceptions(ds):
 
 def test_a_nato_member_outside_the_western_group_is_named_when_present(ds):
     ds.codebook["groups"][0]["exclude"] = ["USA"]
-    ds.delegations.loc[len(ds.delegations)] = {**ds.delegations.iloc[3].to_dict(), "delegation_id": "D009",
-                                               "country": "USA", "organisation": pd.NA}
+    un = ds.delegations.index[ds.delegations["delegation_id"] == "D004"][0]  # invited only
+    ds.delegations.loc[un, ["country", "organisation"]] = ["USA", pd.NA]
     finding = fi.western_finding(ds, 2023)
     assert finding.values["outside"] == ("USA",) and finding.values["outside_attendance"] == ("invited_only",)
     assert finding.variant == "changed"  # boycotted in 2022, not invited in 2023

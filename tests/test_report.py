@@ -6,7 +6,6 @@ import re
 
 import matplotlib.pyplot as plt
 import pytest
-
 from markupsafe import Markup
 
 from mcis_report import report
@@ -134,13 +133,13 @@ def test_derived_tables_cannot_start_a_spreadsheet_formula():
 def _prose(page: str) -> str:
     """The page's sentences: without tables, figures, citation marks and the source list."""
     page = re.sub(r"<table.*?</table>|<figure.*?</figure>|<sup.*?</sup>|<ol class=\"sources\">.*?</ol>", " ", page,
-                  flags=re.S)
+                  flags=re.DOTALL)
     page = re.sub(r"</?(bdi|a|strong|em|span)\b[^>]*>", "", page)  # inline: no space
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
 def _section(page: str, anchor: str) -> str:
-    match = re.search(rf'<section class="chapter" id="{anchor}">(.*?)</section>', page, flags=re.S)
+    match = re.search(rf'<section class="chapter" id="{anchor}">(.*?)</section>', page, flags=re.DOTALL)
     return match.group(1) if match else ""
 
 
@@ -152,7 +151,7 @@ ZERO = re.compile(r"(?<![\d.,])0(?![\d.,%])")
 @pytest.mark.parametrize("year", [2022, 2023])
 def test_every_edition_and_language_has_no_empty_chapter_and_no_zero_category(mini_dir, tmp_path, year, lang):
     _, page = render(mini_dir, tmp_path, year=year, lang=lang)
-    for anchor, body in re.findall(r'<section class="chapter" id="([a-z_]+)">(.*?)</section>', page, flags=re.S):
+    for anchor, body in re.findall(r'<section class="chapter" id="([a-z_]+)">(.*?)</section>', page, flags=re.DOTALL):
         assert _prose(re.sub(r"<h2>.*?</h2>", "", body)).strip(), f"empty chapter {anchor}"
     assert not ZERO.search(_prose(page)), ZERO.search(_prose(page))
 
@@ -193,7 +192,7 @@ def test_the_article_check_appears_only_where_an_article_is_attached(mini_dir, t
 def test_title_and_subtitle_are_generated_per_edition(mini_dir, tmp_path):
     _, first = render(mini_dir, tmp_path / "a", year=2022)
     _, second = render(mini_dir, tmp_path / "b", year=2023)
-    title = re.compile(r"<h1[^>]*>(.*?)</h1>.*?<p class=\"subtitle\">(.*?)</p>", re.S)
+    title = re.compile(r"<h1[^>]*>(.*?)</h1>.*?<p class=\"subtitle\">(.*?)</p>", re.DOTALL)
     (t1, s1), (t2, s2) = map(_prose, title.search(first).groups()), map(_prose, title.search(second).groups())
     assert "Security in a changing world" in t1 and "Towards many poles" in t2
     assert "The first conference" in s1 and "The second conference" in s2

@@ -220,7 +220,7 @@ def participation_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> 
         direction = directions.pop()
         sources = tuple(now["source_ids"]) + tuple(s for _, b, _ in compared for s in b["source_ids"])
         out.append(Finding(
-            kind="participation", variant=direction, chapter="editions",
+            kind="participation", variant=str(direction), chapter="editions",
             strength="strong" if len(compared) >= 2 else "moderate",
             effect=min(1.0, max(abs(c.relative or 0) for _, _, c in compared) / 0.5),
             n=len(compared),

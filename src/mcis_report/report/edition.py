@@ -173,13 +173,7 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
                                before=ctx.text(f"western_short.{v['previous_status']}")))
         else:
             parts.append(ctx.t(key, year=v["year"], western=now))
-        for country, attendance in zip(v["outside"], v["outside_attendance"], strict=True):
-            verb = "attended" if attendance in an.ATTENDED else "invited"
-            parts.append(ctx.t(ctx.agree(f"finding.western.outside_{verb}", country),
-                               country=_country(ctx, country), western=_group_label(ctx, "western")))
-        if v["attending_western"]:
-            parts.append(ctx.t("finding.western.attending",
-                               countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], lang)))
+        parts += _western_members(ctx, f)
         return Markup(" ").join(parts) + ctx.cite(f.source_ids)
     if f.kind == "top_frame":
         return ctx.t(key, frame=_frame_name(ctx, v["frames"][0]), frames=fmt_list(
@@ -218,6 +212,19 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
     raise KeyError(f"no wording for finding kind {f.kind!r}")
 
 
+def _western_members(ctx: ReportContext, f: fi.Finding) -> list[Markup]:
+    """Sentences naming NATO members outside the Western group (Türkiye) and Western states that attended."""
+    v, parts = f.values, []
+    for country, attendance in zip(v["outside"], v["outside_attendance"], strict=True):
+        verb = "attended" if attendance in an.ATTENDED else "invited"
+        parts.append(ctx.t(ctx.agree(f"finding.western.outside_{verb}", country),
+                           country=_country(ctx, country), western=_group_label(ctx, "western")))
+    if v["attending_western"]:
+        parts.append(ctx.t("finding.western.attending",
+                           countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], ctx.lang)))
+    return parts
+
+
 def _frame_name(ctx: ReportContext, frame_id: str) -> Markup:
     """A frame label inside prose: quoted as a name, so it keeps its own capitals and reads as a term."""
     return ctx.t("finding.frame_name", label=ctx.label("frames", frame_id))
@@ -249,7 +256,7 @@ def header(ctx: ReportContext) -> Section:
     where = (ctx.t("meta.subtitle_countries", countries=qualified_count(countries["value"], countries["qualifier"],
                                                                           "country", lang))
              if countries is not None else Markup(""))
-    kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
+    _kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
     if claims.empty:
         coded = ctx.t("meta.subtitle_no_claims")
     else:
@@ -347,6 +354,11 @@ def at_a_glance(ctx: ReportContext) -> Section:
         parts.append(paragraph(ctx.t("chapter.glance.figures_intro")) + bullet_list(items))
         for row in figures[figures["conflicting"]].itertuples(index=False):
             parts.append(_disputed(ctx, row.metric))
+    evidence = ctx.local(ed, "western_evidence")
+    parts.append(paragraph(ctx.t("chapter.glance.western", western=text(f"western.{ed['western_participation']}",
+                                                                         lang),
+                                 evidence="" if is_missing(evidence) else evidence) + ctx.cite(ed["source_ids"]),
+                           *_western_members(ctx, fi.western_finding(ds, year))))
     note = ctx.local(ed, "dates_note")
     if not is_missing(note):
         parts.append(paragraph(ctx.t("chapter.glance.dates_note", note=note)))
@@ -837,8 +849,8 @@ def method(ctx: ReportContext) -> Section:
         rules.append(ctx.t("chapter.method.speaker_groups", groups=fmt_list(speaker_groups, lang)))
     parts.append(bullet_list(rules))
     parts.append(_sub(ctx, "chapter.method.tests_title"))
-    pct = lambda x: fmt_percent(x, lang)  # noqa: E731
-    points = lambda x: count_phrase(round(x * 100), "point", lang)  # noqa: E731
+    pct = lambda x: fmt_percent(x, lang)
+    points = lambda x: count_phrase(round(x * 100), "point", lang)
     parts.append(paragraph(ctx.t("chapter.method.tests_intro")) + bullet_list([
         ctx.t("chapter.method.test_participation", change=pct(TH.min_relative_change),
               window=count_phrase(TH.participation_window, "edition", lang)),
