@@ -74,15 +74,17 @@ def wheel(tmp_path_factory) -> Path:
     source = work / "source"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build", "dist")
     shutil.copytree(ROOT / "src", source / "src", ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, source / name)
     args = [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--wheel-dir", str(work / "dist")]
     try:
-        import setuptools  # noqa: F401 - present: build with it, offline and fast
+        import setuptools
     except ImportError:
         pass
     else:
-        args.append("--no-build-isolation")
+        # A setuptools as recent as pyproject.toml's build requirement: build with it, offline and fast.
+        if int(setuptools.__version__.split(".")[0]) >= 77:
+            args.append("--no-build-isolation")
     _run([*args, str(source)])
     (built,) = (work / "dist").glob("mcis_report-*.whl")
     return built
