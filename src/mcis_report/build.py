@@ -285,16 +285,32 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
     atomic_write(failed / "report.html", page)
 
 
-def write_index(out: Path) -> Path:
-    """``<out>/index.html`` linking every report present (rewritten only when it changes)."""
-    from .export import index_page
+def write_index(out: Path, data: Path | None = None) -> Path:
+    """``<out>/index.html`` linking every report present, and every report's links to the others
+    (each file rewritten only when it changes); ``data`` adds the editions' summaries."""
+    from .export import write_site
 
-    reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")]
-    page = index_page(reports)
-    index = out / "index.html"
-    if not index.is_file() or index.read_text(encoding="utf-8") != page:
-        atomic_write(index, page)
-    return index
+    return write_site(out, data, atomic_write)
+
+
+def write_pdfs(pages: list[Path], progress: Callable[[str], None]) -> list[Path]:
+    """``report.pdf`` beside each page, printed by headless Chromium (checked before the build starts).
+
+    The PDF is outside the byte-identical promise: Chromium stamps the date it was made.
+    """
+    from .export import PdfError, print_pdf
+
+    written = []
+    for page in pages:
+        if page.is_file():
+            pdf = page.with_suffix(".pdf")
+            try:
+                print_pdf(page, pdf)
+            except PdfError as exc:
+                raise BuildError(str(exc)) from None
+            progress(f"[{page.parts[-3]}/{page.parts[-2]}] wrote {pdf}")
+            written.append(pdf)
+    return written
 
 
 # --- the whole build -------------------------------------------------------------------------------------
@@ -336,8 +352,9 @@ def build_reports(
     jobs: int | None = None,
     force: bool = False,
     timeout: int | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
-    """Build the requested reports; returns their ``report.html`` paths.
+    """Build the requested reports; returns their ``report.html`` paths (``pdf``: also ``report.pdf``).
 
     Raises :class:`UsageError` (bad parameter or data: nothing built) or :class:`BuildError` (a cell
     failed: that report's previous version is untouched; the other reports are still built).
@@ -357,12 +374,20 @@ def build_reports(
     unknown = set(_parameters(units[0], data, data)) - declared_parameters(NOTEBOOK)
     if unknown:
         raise UsageError(f"{NOTEBOOK.name} does not declare the parameter(s) {', '.join(sorted(unknown))}")
+    if pdf:
+        from .export import find_chromium
+
+        if find_chromium() is None:  # before any kernel starts
+            raise UsageError("--pdf needs Chromium to print the reports: install the 'chromium' package "
+                             "(apt-get install chromium)")
     out = _safe_out_dir(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     with _BuildLock(out), _terminate_as_interrupt():
         plans = plan_units(units, data, out, force)
         failures = _run_plans(plans, data, out, progress, jobs, timeout)
-        write_index(out)
+        write_index(out, data)
+        if pdf:
+            write_pdfs([p.folder / "report.html" for p in plans], progress)
         shutil.rmtree(out / ".staging", ignore_errors=True)
     if failures:
         raise BuildError("\n".join(failures))

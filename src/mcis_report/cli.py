@@ -40,6 +40,7 @@ def _build(args: argparse.Namespace) -> int:
             jobs=args.jobs,
             force=args.force,
             timeout=args.timeout,
+            pdf=args.pdf,
         )
     except UsageError as exc:
         print(f"mcis-report: {exc}", file=sys.stderr)
@@ -77,6 +78,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     build.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
                        help="fail a cell that runs longer than this (default: no limit)")
+    build.add_argument("--pdf", action="store_true",
+                       help="also print each report to report.pdf with headless Chromium (A4)")
     build.set_defaults(run=_build)
     return parser
 
