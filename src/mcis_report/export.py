@@ -72,6 +72,10 @@ def stylesheet() -> str:
 
 NAV_MARK = ("<!--mcis-nav-->", "<!--/mcis-nav-->")
 FILES_MARK = ("<!--mcis-files-->", "<!--/mcis-files-->")
+#: The start of the navigation block carries a digest of the links it holds, so a build can tell from the
+#: top of a page whether its navigation is current without rendering it again.
+_NAV_START = re.compile(r"<!--mcis-nav(?::([0-9a-f]+))?-->")
+_HEAD_BYTES = 65536  # the navigation and the table of contents sit within the page's first 64 KiB
 
 
 def export_html(nb, lang: str, title: str, nav: dict | None = None) -> str:
@@ -156,14 +160,31 @@ def navigation_html(nav: dict | None, lang: str) -> tuple[Markup, Markup]:
     return top, files
 
 
+def _nav_digest(nav: dict | None, lang: str) -> str:
+    import hashlib
+    import json
+
+    return hashlib.sha256(json.dumps([lang, nav], sort_keys=True).encode()).hexdigest()[:16]
+
+
 def set_navigation(page: str, nav: dict | None, lang: str) -> str:
     """``page`` with its navigation blocks replaced by ``nav``'s (the rest of the page untouched)."""
     top, files = navigation_html(nav, lang)
-    for (start, end), block in ((NAV_MARK, top), (FILES_MARK, files)):
-        head, found, rest = page.partition(start)
+    marks = ((_NAV_START, NAV_MARK[1], f"<!--mcis-nav:{_nav_digest(nav, lang)}-->", top),
+             (re.compile(re.escape(FILES_MARK[0])), FILES_MARK[1], FILES_MARK[0], files))
+    for start, end, opening, block in marks:
+        found = start.search(page)
         if found:
-            page = head + start + str(block) + end + rest.partition(end)[2]
+            rest = page[found.end():].partition(end)[2]
+            page = page[:found.start()] + opening + str(block) + end + rest
     return page
+
+
+def _current_digest(path: Path) -> str | None:
+    """The navigation digest at the top of a page (``None`` without one)."""
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        found = _NAV_START.search(handle.read(_HEAD_BYTES))
+    return found.group(1) if found else None
 
 
 def _report_languages(out: Path, folder: str) -> list[str]:
@@ -202,13 +223,23 @@ def navigation(out: Path, folder: str, lang: str) -> dict:
             nav["next"] = {"year": later[0], "href": f"../../{later[0]}/{lang}/report.html"}
         if (out / "trends" / lang / "report.html").is_file():
             nav["trends"] = f"../../trends/{lang}/report.html"
-    from .report.artifacts import read_manifest
-
-    listed = read_manifest(out / folder / lang) or []
+    listed = _listed_files(out / folder / lang)
     present = [f for f in sorted(listed) if (out / folder / lang / f).is_file()]
     nav["tables"] = [{"href": f, "name": Path(f).name} for f in present if f.startswith("tables/") and f.endswith(".csv")]
     nav["figures"] = [{"href": f, "name": Path(f).name} for f in present if f.startswith("figures/") and f.endswith(".svg")]
     return nav
+
+
+def _listed_files(report_dir: Path) -> list[str]:
+    """The files a report folder's ``artifacts.json`` lists (read here without importing the report package,
+    which loads pandas and matplotlib: a build with nothing to do stays fast)."""
+    import json
+
+    try:
+        listed = json.loads((report_dir / "artifacts.json").read_text(encoding="utf-8"))["files"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [f for f in listed if isinstance(f, str)] if isinstance(listed, list) else []
 
 
 def refresh_navigation(out: Path, write: Callable[[Path, str], None]) -> list[Path]:
@@ -223,8 +254,11 @@ def refresh_navigation(out: Path, write: Callable[[Path, str], None]) -> list[Pa
         folder, lang = page_path.parts[-3], page_path.parts[-2]
         if lang not in languages():
             continue
+        nav = navigation(out, folder, lang)
+        if _current_digest(page_path) == _nav_digest(nav, lang):
+            continue  # its links are current: no need to read, render or write it
         page = page_path.read_text(encoding="utf-8")
-        updated = set_navigation(page, navigation(out, folder, lang), lang)
+        updated = set_navigation(page, nav, lang)
         if updated != page:
             write(page_path, updated)
             changed.append(page_path)
@@ -389,6 +423,12 @@ def changelog_page(changelog: str) -> str:
                            index_label=text("meta.nav_index", "en"))
 
 
+def _links_method(page: Path) -> bool:
+    """The page's table of contents has the method appendix (its anchors are checked by the browser tests)."""
+    with page.open(encoding="utf-8", errors="replace") as handle:
+        return 'href="#method"' in handle.read(_HEAD_BYTES)
+
+
 def write_site(out: Path, data: Path | None, write: Callable[[Path, str], None]) -> Path:
     """Bring the site around the reports up to date: every report's navigation, the changelog page and
     ``index.html``; each file is written only when it changes."""
@@ -405,8 +445,7 @@ def write_site(out: Path, data: Path | None, write: Callable[[Path, str], None])
         errata = ERRATA_PAGE
     summaries, version = site_facts(out, data, write)
     reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")]
-    methods = {(year, code) for year, code in reports
-               if 'id="method"' in (out / str(year) / code / "report.html").read_text(encoding="utf-8")}
+    methods = {(year, code) for year, code in reports if _links_method(out / str(year) / code / "report.html")}
     trends = [code for code in languages() if (out / "trends" / code / "report.html").is_file()]
     index = out / "index.html"
     update(index, index_page(reports, summaries, trends, version, errata, methods))
