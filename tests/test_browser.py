@@ -21,6 +21,7 @@ CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shut
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                "--disable-sync", "--no-first-run"]
 DESKTOP, PHONE = 1280, 390
+SHOT_HEIGHT = 12_000
 
 try:
     import playwright.sync_api  # noqa: F401
@@ -247,7 +248,7 @@ def shipped_site(tmp_path_factory):
     return out
 
 
-def test_printed_report_is_a4_and_its_page_count_is_reported(shipped_site):
+def test_printed_report_is_a4_with_nothing_orphaned_and_its_page_count_is_reported(shipped_site):
     from pypdf import PdfReader
 
     pdfs = sorted(shipped_site.glob("*/en/report.pdf"))
@@ -255,6 +256,15 @@ def test_printed_report_is_a4_and_its_page_count_is_reported(shipped_site):
     reader = PdfReader(pdfs[-1])
     width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
     assert (round(width), round(height)) == (595, 842)  # A4 in points
+    page = pdfs[-1].with_suffix(".html").read_text(encoding="utf-8")
+    chapters = re.findall(r'<li><a href="#[\w-]+">([^<]+)</a></li>', page.split('class="toc"')[1].split("</nav>")[0])
+    headings = {f"{n}. {title}" for n, title in enumerate(chapters, start=1)}
+    for number, pdf_page in enumerate(reader.pages, start=1):
+        lines = [line.strip() for line in pdf_page.extract_text().splitlines() if line.strip()]
+        # A table caption comes before its rows, and a heading before its text: neither may end a page.
+        assert not any(re.match(r"Table \d+\.", line) for line in lines[-2:]), (number, lines[-2:])
+        if number > 1:  # the title page ends with the contents, which list the same titles
+            assert lines and lines[-1] not in headings, (number, lines[-1])
     arabic = PdfReader(pdfs[-1].parent.parent / "ar" / "report.pdf")
     print(f"\nprinted {pdfs[-1].relative_to(shipped_site)}: {len(reader.pages)} A4 pages; "
           f"Arabic: {len(arabic.pages)} pages")
@@ -274,7 +284,17 @@ def test_screenshots_of_every_page_type(shipped_site, visit):
             v = visit(path, width)
             assert v.page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
             shot = SCREENSHOTS / f"{name}-{width}.png"
-            v.page.screenshot(path=str(shot), full_page=True)
+            # The whole page, down to 12,000 px: the header, the contents and the first chapters with their
+            # charts and tables (a whole report is ten times longer and slow to encode).
+            height = min(v.page.evaluate("document.documentElement.scrollHeight"), SHOT_HEIGHT)
+            v.page.screenshot(path=str(shot), full_page=True, clip={"x": 0, "y": 0, "width": width, "height": height})
             saved.append(shot)
+    # The English report as printed (print stylesheet, A4 width), to look at without a PDF viewer.
+    v = visit(report, 794)
+    v.page.emulate_media(media="print")
+    shot = SCREENSHOTS / "report-en-print.png"
+    height = min(v.page.evaluate("document.documentElement.scrollHeight"), SHOT_HEIGHT)
+    v.page.screenshot(path=str(shot), full_page=True, clip={"x": 0, "y": 0, "width": 794, "height": height})
+    saved.append(shot)
     print(f"\nscreenshots in {SCREENSHOTS}: {', '.join(s.name for s in saved)}")
     assert all(s.stat().st_size > 10_000 for s in saved)
