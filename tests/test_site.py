@@ -112,3 +112,20 @@ def test_print_pdf_writes_a_pdf(tmp_path):
     pdf = export.print_pdf(page, tmp_path / "page.pdf")
     assert pdf.read_bytes().startswith(b"%PDF")
     assert not list(tmp_path.glob("*.tmp"))
+
+
+def test_changelog_becomes_the_errata_page_and_the_data_version(broken_copy, tmp_path):
+    data = broken_copy()
+    (data / "CHANGELOG.md").write_text(
+        "# Data changelog\n\n## 2026-11-30: corrections\n\n- claims.csv row 4: fixed <script>alert(1)</script>\n"
+        "- see [this](javascript:alert(2))\n\n## 2026-11-01: first release\n", encoding="utf-8")
+    out = _site(tmp_path, ["2023/en"])
+
+    def write(path, content):
+        path.write_text(content, encoding="utf-8")
+
+    index = export.write_site(out, data, write).read_text(encoding="utf-8")
+    assert 'href="changelog.html"' in index and "2026-11-30: corrections" in index
+    errata = (out / "changelog.html").read_text(encoding="utf-8")
+    assert "<script" not in errata and "javascript:" not in errata
+    assert "&lt;script&gt;" in errata and 'href="index.html"' in errata
