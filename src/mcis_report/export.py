@@ -1,7 +1,9 @@
-"""Export (build layer): executed notebook → normalised notebook bytes and one self-contained HTML page.
+"""Export (build layer): executed notebook → normalised notebook bytes and one self-contained HTML page; the
+site around the pages (index, navigation, errata page) and their printing to PDF.
 
 Normalisation drops everything that differs between two runs of the same inputs (timestamps, papermill
-metadata, random cell ids, kernel execution counts), so equal inputs give byte-identical files.
+metadata, random cell ids, kernel execution counts), so equal inputs give byte-identical files. The PDF is
+the exception: Chromium stamps the date it was made.
 """
 
 from __future__ import annotations
