@@ -21,7 +21,6 @@ The steps, all in this one process:
 from __future__ import annotations
 
 import csv
-import hashlib
 import os
 import queue
 import re
@@ -289,7 +288,7 @@ def _staged_files(plan: Plan, staged: Path) -> dict[str, str]:
         if wrong:
             raise BuildError(f"[{plan.unit.name}] {plan.notebook.name} {what} {ARTIFACTS}: {', '.join(sorted(wrong))}")
     # Read errors propagate: the commit reports them (a hash of None would make the manifest lie).
-    return {name: hashlib.sha256((staged / name).read_bytes()).hexdigest() for name in sorted(expected)}
+    return {name: cache.content_hash(name, (staged / name).read_bytes()) for name in sorted(expected)}
 
 
 def _neutralise_tables(staged: Path) -> None:
@@ -490,21 +489,33 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
     atomic_write(failed / "report.html", page)
 
 
-def write_index(out: Path) -> Path:
-    """``<out>/index.html`` linking every report present (rewritten only when it changes)."""
-    from .export import index_page
+def write_index(out: Path, data: Path | None = None) -> Path:
+    """``<out>/index.html`` linking every report present, and every report's links to the others
+    (each file rewritten only when it changes); ``data`` adds the editions' summaries."""
+    from .export import write_site
 
-    known = set(languages())
-    # Only folders this build could have written: a stray ``2023/fr`` is not a report.
-    reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")
-               if p.parts[-2] in known and p.parts[-3].isascii()]
-    page = index_page(reports)
-    index = out / "index.html"
-    _check_index(index)
-    current = index.read_text(encoding="utf-8", errors="replace") if index.is_file() else None
-    if current != page:
-        atomic_write(index, page)
-    return index
+    _check_index(out / "index.html")
+    return write_site(out, data, atomic_write)
+
+
+def write_pdfs(pages: list[Path], progress: Callable[[str], None]) -> list[Path]:
+    """``report.pdf`` beside each page, printed by headless Chromium (checked before the build starts).
+
+    The PDF is outside the byte-identical promise: Chromium stamps the date it was made.
+    """
+    from .export import PdfError, print_pdf
+
+    written = []
+    for page in pages:
+        if page.is_file():
+            pdf = page.with_suffix(".pdf")
+            try:
+                print_pdf(page, pdf)
+            except PdfError as exc:
+                raise BuildError(str(exc)) from None
+            progress(f"[{page.parts[-3]}/{page.parts[-2]}] wrote {pdf}")
+            written.append(pdf)
+    return written
 
 
 def _check_index(index: Path) -> None:
@@ -560,8 +571,9 @@ def build_reports(
     force: bool = False,
     timeout: int | None = None,
     notebook: str | Path | None = None,
+    pdf: bool = False,
 ) -> list[Path]:
-    """Build the requested reports; returns their ``report.html`` paths.
+    """Build the requested reports; returns their ``report.html`` paths (``pdf``: also ``report.pdf``).
 
     ``notebook`` is the report notebook to run (default: the package's ``edition_report.ipynb``); it is
     checked with :func:`check_notebook` before anything starts.
@@ -588,6 +600,12 @@ def build_reports(
         raise UsageError(f"no held edition in {data / 'editions.csv'}")
     units = resolve_units(edition, lang, years)
     notebook = check_notebook(NOTEBOOK if notebook is None else notebook)
+    if pdf:
+        from .export import find_chromium
+
+        if find_chromium() is None:  # before any kernel starts
+            raise UsageError("--pdf needs Chromium to print the reports: install the 'chromium' package "
+                             "(apt-get install chromium)")
     out = _safe_out_dir(out_dir)
     with _BuildLock(out), _terminate_as_interrupt():
         _no_symlinks(out, out / STAGING, out / "_failed")
@@ -596,7 +614,9 @@ def build_reports(
         try:
             plans = plan_units(units, data, out, force, notebook)
             failures = _run_plans(plans, data, out, progress, jobs, timeout)
-            write_index(out)
+            write_index(out, data)
+            if pdf:
+                write_pdfs([p.folder / "report.html" for p in plans], progress)
         finally:
             with _signals_held():
                 shutil.rmtree(out / STAGING, ignore_errors=True)

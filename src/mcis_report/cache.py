@@ -94,11 +94,24 @@ def export_key(parts: NotebookParts, execution: str) -> str:
 
 
 def file_hash(path: Path) -> str | None:
-    """SHA-256 of a file's bytes; ``None`` when it cannot be read (missing, a folder, unreadable)."""
+    """SHA-256 of a file's content; ``None`` when it cannot be read (missing, a folder, unreadable).
+
+    A report page is hashed without its navigation blocks, which the build refreshes whenever another
+    report appears (see :func:`content_hash`).
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return content_hash(path.name, path.read_bytes())
     except OSError:
         return None
+
+
+def content_hash(name: str, data: bytes) -> str:
+    """SHA-256 of a report file's bytes (``report.html``: with its navigation emptied)."""
+    if name == "report.html":
+        from .export import without_navigation
+
+        data = without_navigation(data.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
+    return hashlib.sha256(data).hexdigest()
 
 
 def read_manifest(folder: Path) -> dict:

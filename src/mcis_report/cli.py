@@ -51,6 +51,7 @@ def _build(args: argparse.Namespace) -> int:
             force=args.force,
             timeout=args.timeout,
             notebook=args.notebook,
+            pdf=args.pdf,
         )
     except UsageError as exc:
         print(f"mcis-report: {exc}", file=sys.stderr)
@@ -160,6 +161,8 @@ def make_parser() -> argparse.ArgumentParser:
     build.add_argument("--notebook", default=None, metavar="PATH",
                        help="report notebook to run; its 'parameters' cell must declare edition, lang, data_dir "
                             "and output_dir (default: the package's edition_report.ipynb)")
+    build.add_argument("--pdf", action="store_true",
+                       help="also print each report to report.pdf with headless Chromium (A4)")
     build.set_defaults(run=_build)
 
     code = commands.add_parser("code", help="tag texts with the codebook's frames (lexicon screening) as CSV")

@@ -1,5 +1,6 @@
 """Agreement of the tagger with the hand codes: a fixed development/held-out split of the claims and
-precision, recall and F1 per frame on the claims' English and Arabic paraphrases."""
+precision, recall and F1 per frame on the claims' English and Arabic paraphrases.
+"""
 
 from __future__ import annotations
 
