@@ -159,7 +159,8 @@ def test_arabic_catalogue_has_no_latin_words_or_punctuation():
                 "metric_noun."):
             continue
         for text in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]):
-            words = re.sub(r"\{[^}]*\}", "", str(text))
+            # File formats are names, written as everyone writes them (CSV, SVG, PDF).
+            words = re.sub(r"\{[^}]*\}|\b(CSV|SVG|PNG|PDF)\b", "", str(text))
             assert not re.search(r"[A-Za-z]", words), f"{key}: {text}"
             assert not LATIN_PUNCTUATION.search(words), f"{key}: {text}"
 
@@ -197,3 +198,17 @@ def test_country_names_agree_with_their_verbs_in_arabic(mini_dir, tmp_path):
     assert "دُعي " in i18n.text("finding.western.outside_invited_m", "ar", country="", western="")
     english = report.ReportContext.open(2023, "en", mini_dir, tmp_path / "en")
     assert english.agree("finding.western.outside_invited", "IRQ") == "finding.western.outside_invited"
+
+
+def test_the_method_appendix_reports_the_reliability_study_and_the_tagger(arabic_report):
+    from mcis_report import coding, intercoder
+
+    page = arabic_report[0]
+    ds = load_dataset(ROOT / "data")
+    study = intercoder.study(ROOT / "data", ds.frames["id"], ds.targets["id"])
+    method = page.split('id="method"')[1]
+    assert "كريبندورف" in method
+    assert f"{study['frames_alpha']:.2f} للأطر" in method and f"{study['targets_alpha']:.2f} للأطراف" in method
+    tagger = coding.evaluate_tagger(ds, split="heldout")
+    f1 = tagger[(tagger["frame"] == "all") & (tagger["language"] == "ar")]["f1"].iloc[0]
+    assert f"{f1:.2f} في الصياغات العربية" in method

@@ -62,6 +62,13 @@ def fmt_int(n: int, lang: str) -> Markup:
     return Markup(babel_numbers.format_decimal(int(n), locale=locale(lang), numbering_system=NUMBERING_SYSTEM))
 
 
+def fmt_decimal(value: float, lang: str, digits: int = 2) -> Markup:
+    """A decimal with ``digits`` places in the locale's pattern, Western digits: ``0.86``."""
+    pattern = "0." + "0" * digits if digits else "0"
+    return Markup(babel_numbers.format_decimal(value, format=pattern, locale=locale(lang),
+                                               numbering_system=NUMBERING_SYSTEM))
+
+
 def fmt_percent(share: float, lang: str) -> Markup:
     """A share as a whole percent in the locale's pattern: ``0.25`` -> ``25%``."""
     return Markup(
@@ -103,12 +110,25 @@ def fmt_date(day: dt.date | pd.Timestamp, lang: str) -> str:
     return text("date.day", lang, day=day.day, month=month_name(day.month, lang), year=day.year)
 
 
+def date_span(start: Any, end: Any) -> str:
+    """``one`` day, ``two`` consecutive days of one month, or a ``range``: sentences differ by span."""
+    if is_missing(end) or end == start:
+        return "one"
+    if (start.year, start.month) == (end.year, end.month) and (end - start).days == 1:
+        return "two"
+    return "range"
+
+
 def fmt_date_range(start: Any, end: Any, lang: str) -> str:
-    """``15 August 2023``, ``23–24 May 2013`` or ``30 April – 2 May 2019``."""
+    """``15 August 2023``, ``23–24 May 2013`` or ``30 April – 2 May 2019``; Arabic ``26 و27 أبريل 2017``."""
     if is_missing(start):
         return ""
-    if is_missing(end) or end == start:
+    span = date_span(start, end)
+    if span == "one":
         return fmt_date(start, lang)
+    if span == "two":
+        return text("date.two_days", lang, day1=start.day, day2=end.day, month=month_name(start.month, lang),
+                    year=start.year)
     if (start.year, start.month) == (end.year, end.month):
         return text("date.same_month", lang, day1=start.day, day2=end.day,
                     month=month_name(start.month, lang), year=start.year)

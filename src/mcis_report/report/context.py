@@ -41,6 +41,7 @@ class ReportContext:
     citations: Citations = field(default_factory=Citations)
     figure_count: int = 0
     table_count: int = 0
+    data_dir: Path | None = None  # the data folder, for the files beside the tables (the reliability study)
     artifacts: Artifacts = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,7 +63,7 @@ class ReportContext:
         out_dir = Path(output_dir) / (folder or str(year)) / lang
         out_dir.mkdir(parents=True, exist_ok=True)
         charts.set_theme()
-        return cls(ds=ds, year=year, lang=lang, out_dir=out_dir)
+        return cls(ds=ds, year=year, lang=lang, out_dir=out_dir, data_dir=Path(data_dir))
 
     @property
     def rtl(self) -> bool:

@@ -16,12 +16,16 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import analysis as an
+from .. import coding, intercoder
 from .. import charts
 from .. import findings as fi
 from ..i18n import text
 from ..narrative import (
     count_phrase,
+    date_span,
     fmt_date,
+    fmt_date_range,
+    fmt_decimal,
     fmt_int,
     fmt_list,
     fmt_percent,
@@ -81,19 +85,31 @@ def applies(ctx: ReportContext, part_id: str) -> bool:
 # --- dates and figures in words -------------------------------------------------------------------------
 
 
+def _reliability(ctx: ReportContext) -> list[Markup]:
+    """How far the coding can be trusted: the blind second coding and the tagger's held-out agreement."""
+    ds, lang, sentences = ctx.ds, ctx.lang, []
+    study_files = ctx.data_dir / intercoder.STUDY_FOLDER if ctx.data_dir is not None else None
+    if study_files is not None and (study_files / "first_coding.csv").is_file() and (
+            study_files / "second_coding.csv").is_file():
+        study = intercoder.study(ctx.data_dir, ds.frames["id"], ds.targets["id"])
+        sentences.append(ctx.t("chapter.method.reliability", claims=count_phrase(study["claims"], "claim", lang),
+                               frames=fmt_decimal(study["frames_alpha"], lang),
+                               targets=fmt_decimal(study["targets_alpha"], lang)))
+    tagger = coding.evaluate_tagger(ds, split="heldout")
+    overall = tagger[tagger["frame"] == "all"].set_index("language")
+    if {"en", "ar"} <= set(overall.index) and overall.loc["en", "n_claims"]:
+        sentences.append(ctx.t("chapter.method.tagger",
+                               claims=count_phrase(int(overall.loc["en", "n_claims"]), "claim", lang),
+                               en=fmt_decimal(overall.loc["en", "f1"], lang),
+                               ar=fmt_decimal(overall.loc["ar", "f1"], lang)))
+    return sentences
+
+
 def _dates(ctx: ReportContext, start: object, end: object) -> tuple[str, str]:
     """(``one``/``two``/``range``, dates in words): two consecutive days read «يومي 3 و4 مايو» in Arabic."""
     if is_missing(start):
         return "one", ""
-    if is_missing(end) or end == start:
-        return "one", fmt_date(start, ctx.lang)
-    if (start.year, start.month) == (end.year, end.month) and (end - start).days == 1:
-        return "two", ctx.text("date.two_days", day1=start.day, day2=end.day,
-                               month=month_name(start.month, ctx.lang), year=start.year)
-    if (start.year, start.month) == (end.year, end.month):
-        return "range", ctx.text("date.same_month", day1=start.day, day2=end.day,
-                                 month=month_name(start.month, ctx.lang), year=start.year)
-    return "range", ctx.text("date.range", start=fmt_date(start, ctx.lang), end=fmt_date(end, ctx.lang))
+    return date_span(start, end), fmt_date_range(start, end, ctx.lang)
 
 
 def _amount(ctx: ReportContext, metric: str, value: int, qualifier: str) -> Markup:
@@ -873,6 +889,8 @@ def method(ctx: ReportContext) -> Section:
     })
     parts.append(ctx.table(codebook, "codebook", text("chapter.method.codebook_caption", lang),
                            raw=ds.frames.drop(columns="lexicon")))
+    parts.append(_sub(ctx, "chapter.method.reliability_title"))
+    parts.append(paragraph(*_reliability(ctx)))
     cited = [s for _, s in ctx.citations.numbered()]
     sources = ds.sources.set_index("source_id").loc[cited] if cited else ds.sources.iloc[0:0]
     unverified = int((sources["reliability"] == "unverified").sum())
