@@ -74,16 +74,47 @@ def naive(units: list[str], work: Path) -> float:
     for unit in units:
         year, lang = unit.split("/")
         executed = out / f"{year}-{lang}.ipynb"
-        total += timed([str(BIN / "papermill"), str(NOTEBOOK), str(executed), "-p", "edition", year, "-p", "lang", lang,
-                        "-p", "data_dir", str(ROOT / "data"), "-p", "output_dir", str(out), "--cwd",
-                        str(NOTEBOOK.parent)])
+        total += timed(
+            [
+                str(BIN / "papermill"),
+                str(NOTEBOOK),
+                str(executed),
+                "-p",
+                "edition",
+                year,
+                "-p",
+                "lang",
+                lang,
+                "-p",
+                "data_dir",
+                str(ROOT / "data"),
+                "-p",
+                "output_dir",
+                str(out),
+                "--cwd",
+                str(NOTEBOOK.parent),
+            ]
+        )
         total += timed([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(executed)])
     return total
 
 
 def ours(edition: str, lang: str, out: Path, data: Path, extra: tuple[str, ...] = ()) -> float:
-    return timed([str(BIN / "mcis-report"), "build", "--edition", edition, "--lang", lang, "--data", str(data),
-                  "--out", str(out), *extra])
+    return timed(
+        [
+            str(BIN / "mcis-report"),
+            "build",
+            "--edition",
+            edition,
+            "--lang",
+            lang,
+            "--data",
+            str(data),
+            "--out",
+            str(out),
+            *extra,
+        ]
+    )
 
 
 def main() -> None:
@@ -114,8 +145,9 @@ def main() -> None:
 
         def one_change() -> float:
             flip[0] += 1  # alternate a 2023 figure so that every run sees a real change
-            figures.write_text(original.replace("2023,delegates,800,", f"2023,delegates,{800 + flip[0]},", 1),
-                               encoding="utf-8")
+            figures.write_text(
+                original.replace("2023,delegates,800,", f"2023,delegates,{800 + flip[0]},", 1), encoding="utf-8"
+            )
             return ours(args.edition, args.lang, work / "cold", data)
 
         measures = {

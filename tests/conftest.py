@@ -21,8 +21,9 @@ def mini_reports(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from mcis_report import cli
 
     out = tmp_path_factory.mktemp("mini-reports") / "out"
-    code = cli.main(["build", "--data", str(MINI), "--out", str(out), "--edition", "all", "--lang", "all",
-                     "--jobs", "2"])
+    code = cli.main(
+        ["build", "--data", str(MINI), "--out", str(out), "--edition", "all", "--lang", "all", "--jobs", "2"]
+    )
     assert code == 0
     return out
 
@@ -48,8 +49,10 @@ def broken_copy(tmp_path: Path, mini_dir: Path) -> Callable[..., Path]:
 #: Claims added to the small data set's 2023 edition so that it is not thin (>= 10 claims): speaker
 #: ST002 (the host) critical, ST003 (the guest) supportive, with a nested region (sahel inside africa).
 RICH_CLAIMS = [
-    "C1{i:02d},ST002,anti_hegemony,west,africa;sahel,critical,,The host said test claim {i}.,قال المضيف المقولة التجريبية {i}.,S002,false",
-    "C2{i:02d},ST003,sovereignty,,global,supportive,,The guest said test claim {i}.,قال الضيف المقولة التجريبية {i}.,S002,false",
+    "C1{i:02d},ST002,anti_hegemony,west,africa;sahel,critical,,The host said test claim {i}.,"
+    "قال المضيف المقولة التجريبية {i}.,S002,false",
+    "C2{i:02d},ST003,sovereignty,,global,supportive,,The guest said test claim {i}.,"
+    "قال الضيف المقولة التجريبية {i}.,S002,false",
 ]
 
 
@@ -64,7 +67,8 @@ def make_rich(data: Path) -> Path:
         "  - {id: europe, label_en: Europe, label_ar: أوروبا}\n",
         "  - {id: europe, label_en: Europe, label_ar: أوروبا}\n"
         "  - {id: africa, label_en: Africa, label_ar: أفريقيا}\n"
-        "  - {id: sahel, label_en: the Sahel, label_ar: منطقة الساحل}\n")
+        "  - {id: sahel, label_en: the Sahel, label_ar: منطقة الساحل}\n",
+    )
     codebook += "  - {id: africa_regions, kind: claim_regions, parent: africa, members: [sahel]}\n"
     (data / "codebook.yaml").write_text(codebook, encoding="utf-8")
     return data

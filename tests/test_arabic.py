@@ -57,8 +57,12 @@ def arabic_report(tmp_path_factory):
 
     class RecordingContext(report.ReportContext):
         def figure(self, ax, name, caption, alt):
-            texts = [ax.get_xlabel(), ax.get_ylabel(), *(t.get_text() for t in ax.get_xticklabels()),
-                     *(t.get_text() for t in ax.get_yticklabels())]
+            texts = [
+                ax.get_xlabel(),
+                ax.get_ylabel(),
+                *(t.get_text() for t in ax.get_xticklabels()),
+                *(t.get_text() for t in ax.get_yticklabels()),
+            ]
             for legend in [ax.get_legend(), *ax.figure.legends]:
                 if legend is not None:
                     texts += [t.get_text() for t in legend.get_texts()]
@@ -88,7 +92,7 @@ def test_no_english_catalogue_text_in_the_arabic_report(arabic_report):
     english = i18n.catalogue("en")
     leaks = []
     for key, value in english.items():
-        for text in (value.values() if isinstance(value, dict) else [value]):
+        for text in value.values() if isinstance(value, dict) else [value]:
             for chunk in re.split(r"\{[^}]*\}", str(text)):
                 words = re.findall(r"[A-Za-z]+", chunk)
                 if len(words) >= 3 and " ".join(words) in " ".join(re.findall(r"[A-Za-z]+", page)):
@@ -112,8 +116,12 @@ def test_claims_use_their_arabic_paraphrases_and_arabic_names(arabic_report):
 
 def test_chart_text_is_arabic(arabic_report):
     _, texts = arabic_report
-    assert {name for name, _ in texts} >= {"frames_by_speaker", "who_blames_whom", "delegations_by_region",
-                                            "participation_countries"}
+    assert {name for name, _ in texts} >= {
+        "frames_by_speaker",
+        "who_blames_whom",
+        "delegations_by_region",
+        "participation_countries",
+    }
     for name, text in texts:
         if re.fullmatch(r"[\d.,\s−-]+", text):
             continue  # numbers and years
@@ -140,8 +148,14 @@ def _generated_text(page: str) -> str:
     import html as html_lib
 
     page = page.split('<ol class="sources">')[0]
-    for pattern in (r"<bdi>.*?</bdi>", r"<sup.*?</sup>", r"<a .*?</a>", r"<img[^>]*>", r"<table.*?</table>",
-                    r"<details.*?</details>"):
+    for pattern in (
+        r"<bdi>.*?</bdi>",
+        r"<sup.*?</sup>",
+        r"<a .*?</a>",
+        r"<img[^>]*>",
+        r"<table.*?</table>",
+        r"<details.*?</details>",
+    ):
         page = re.sub(pattern, " ", page, flags=re.DOTALL)
     return html_lib.unescape(re.sub(r"<[^>]+>", " ", page))
 
@@ -156,9 +170,10 @@ def _arabic_pages(mini_dir, tmp_path):
 def test_arabic_catalogue_has_no_latin_words_or_punctuation():
     for key, value in i18n.catalogue("ar").items():
         if key in ("meta.locale", "meta.lang", "meta.dir", "grammar.masculine_countries") or key.startswith(
-                "metric_noun."):
+            "metric_noun."
+        ):
             continue
-        for text in (value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]):
+        for text in value.values() if isinstance(value, dict) else value if isinstance(value, list) else [value]:
             # File formats are names, written as everyone writes them (CSV, SVG, PDF).
             words = re.sub(r"\{[^}]*\}|\b(CSV|SVG|PNG|PDF)\b", "", str(text))
             assert not re.search(r"[A-Za-z]", words), f"{key}: {text}"

@@ -16,10 +16,22 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
-CHROMIUM = next((p for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
-                 if p and Path(p).is_file()), None)
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-               "--disable-sync", "--no-first-run"]
+CHROMIUM = next(
+    (
+        p
+        for p in ("/usr/bin/chromium", shutil.which("chromium"), shutil.which("chromium-browser"))
+        if p and Path(p).is_file()
+    ),
+    None,
+)
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 DESKTOP, PHONE = 1280, 390
 SHOT_HEIGHT = 12_000
 
@@ -79,8 +91,11 @@ def visit(browser):
 
 def site_pages(out: Path) -> list[Path]:
     """Every page of a built site: the index, each report, and the changelog when there is one."""
-    pages = [out / "index.html", *sorted(out.glob("[0-9][0-9][0-9][0-9]/*/report.html")),
-             *sorted(out.glob("trends/*/report.html"))]
+    pages = [
+        out / "index.html",
+        *sorted(out.glob("[0-9][0-9][0-9][0-9]/*/report.html")),
+        *sorted(out.glob("trends/*/report.html")),
+    ]
     return pages + ([out / "changelog.html"] if (out / "changelog.html").is_file() else [])
 
 
@@ -123,7 +138,8 @@ def test_every_image_loads_and_says_what_it_shows(mini_reports, visit):
     for path in site_pages(mini_reports):
         v = visit(path)
         images = v.page.eval_on_selector_all(
-            "img", "imgs => imgs.map(i => [i.complete && i.naturalWidth > 0, (i.getAttribute('alt') || '').trim()])")
+            "img", "imgs => imgs.map(i => [i.complete && i.naturalWidth > 0, (i.getAttribute('alt') || '').trim()])"
+        )
         for loaded, alt in images:
             assert loaded and len(alt) > 20, (path, alt)
         seen += len(images)
@@ -137,13 +153,15 @@ def test_a_phone_never_scrolls_the_page_sideways_and_charts_stay_legible(mini_re
         width = v.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE, f"{path}: {width}px wide at {PHONE}px"
     # Charts keep at least 65 % of their drawn size, so 10-point labels at 100 dpi stay above 9 px.
-    scales = v.page.eval_on_selector_all("figure img", "imgs => imgs.map(i => i.getBoundingClientRect().width"
-                                                       " / i.naturalWidth)")
+    scales = v.page.eval_on_selector_all(
+        "figure img", "imgs => imgs.map(i => i.getBoundingClientRect().width / i.naturalWidth)"
+    )
     assert scales and min(scales) >= 0.65, scales
     # Tables of three or more columns become one card per row, each cell labelled with its column.
     stacked = v.page.eval_on_selector_all(
-        "table.stack td", "cells => cells.map(c => [getComputedStyle(c).display, c.dataset.label || '',"
-                          " c.textContent.trim() === ''])")
+        "table.stack td",
+        "cells => cells.map(c => [getComputedStyle(c).display, c.dataset.label || '', c.textContent.trim() === ''])",
+    )
     assert stacked and all(label for _, label, _ in stacked)
     assert all(display == ("none" if empty else "grid") for display, _, empty in stacked)
 
@@ -157,7 +175,8 @@ def test_arabic_pages_read_right_to_left(mini_reports, visit):
     assert english.count() == 1 and english.evaluate("a => getComputedStyle(a).direction") == "ltr"
     index = visit(mini_reports / "index.html")
     directions = index.page.eval_on_selector_all(
-        '[lang="ar"]', "nodes => nodes.map(n => getComputedStyle(n).direction)")
+        '[lang="ar"]', "nodes => nodes.map(n => getComputedStyle(n).direction)"
+    )
     assert directions and set(directions) == {"rtl"}
 
 
@@ -193,12 +212,18 @@ def test_accessibility_scan_finds_nothing_serious(mini_reports, visit, width):
 
     axe = Axe()
     found = {}
-    for path in (mini_reports / "index.html", mini_reports / "2023" / "en" / "report.html",
-                 mini_reports / "2023" / "ar" / "report.html"):
+    for path in (
+        mini_reports / "index.html",
+        mini_reports / "2023" / "en" / "report.html",
+        mini_reports / "2023" / "ar" / "report.html",
+    ):
         v = visit(path, width)
         results = axe.run(v.page)
-        serious = [(x["id"], x["impact"], len(x["nodes"])) for x in results.response["violations"]
-                   if x["impact"] in ("serious", "critical")]
+        serious = [
+            (x["id"], x["impact"], len(x["nodes"]))
+            for x in results.response["violations"]
+            if x["impact"] in ("serious", "critical")
+        ]
         others = [(x["id"], x["impact"]) for x in results.response["violations"]]
         found[path.relative_to(mini_reports).as_posix()] = others
         assert not serious, f"{path} at {width}px: {serious}"
@@ -268,8 +293,10 @@ def test_printed_report_is_a4_with_nothing_orphaned_and_its_page_count_is_report
         if number > 1:  # the title page ends with the contents, which list the same titles
             assert lines and lines[-1] not in headings, (number, lines[-1])
     arabic = PdfReader(pdfs[-1].parent.parent / "ar" / "report.pdf")
-    print(f"\nprinted {pdfs[-1].relative_to(shipped_site)}: {len(reader.pages)} A4 pages; "
-          f"Arabic: {len(arabic.pages)} pages")
+    print(
+        f"\nprinted {pdfs[-1].relative_to(shipped_site)}: {len(reader.pages)} A4 pages; "
+        f"Arabic: {len(arabic.pages)} pages"
+    )
 
 
 def test_accessibility_scan_of_the_shipped_report(shipped_site, visit):
@@ -280,7 +307,9 @@ def test_accessibility_scan_of_the_shipped_report(shipped_site, visit):
     # small data set's site at phone width.
     for path in (max(shipped_site.glob("[0-9][0-9][0-9][0-9]/en/report.html")),):
         violations = axe.run(visit(path).page).response["violations"]
-        serious = [(x["id"], x["impact"], len(x["nodes"])) for x in violations if x["impact"] in ("serious", "critical")]
+        serious = [
+            (x["id"], x["impact"], len(x["nodes"])) for x in violations if x["impact"] in ("serious", "critical")
+        ]
         assert not serious, f"{path}: {serious}"
         print(f"\naxe-core, shipped {path.relative_to(shipped_site)}: {len(violations)} violation(s) of any impact")
 
@@ -288,8 +317,11 @@ def test_accessibility_scan_of_the_shipped_report(shipped_site, visit):
 def test_screenshots_of_every_page_type(shipped_site, visit):
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     report = max(shipped_site.glob("[0-9][0-9][0-9][0-9]/en/report.html"))
-    pages = {"index": shipped_site / "index.html", "report-en": report,
-             "report-ar": report.parent.parent / "ar" / "report.html"}
+    pages = {
+        "index": shipped_site / "index.html",
+        "report-en": report,
+        "report-ar": report.parent.parent / "ar" / "report.html",
+    }
     pages.update({f"trends-{p.parts[-2]}": p for p in shipped_site.glob("trends/*/report.html")})
     if (shipped_site / "changelog.html").is_file():
         pages["changelog"] = shipped_site / "changelog.html"

@@ -43,8 +43,9 @@ def test_report_html_is_complete_self_contained_and_hides_code(mini_build):
     assert {"key", "intro", "conclusion", "method"} <= set(toc) <= {p.id for p in report.parts("edition")}
     assert page.count("data:image/png;base64,") >= 2
     assert "<script" not in page  # nothing to run, nothing fetched
-    assert not re.search(r'(src|href)="https?://', page.replace('rel="noreferrer"', "")
-                         .split('<ol class="sources">')[0])
+    assert not re.search(
+        r'(src|href)="https?://', page.replace('rel="noreferrer"', "").split('<ol class="sources">')[0]
+    )
     assert "ReportContext" not in page and "render_report" not in page  # code hidden from readers
     assert "Traceback" not in page and "jp-OutputArea-error" not in page
     assert "remove-cell" not in page and "Cells tagged" not in page
@@ -82,7 +83,8 @@ def test_unknown_edition_or_language_fail_before_any_kernel(monkeypatch, tmp_pat
 def test_invalid_data_fails_with_problems_and_builds_nothing(broken_copy, tmp_path, capsys):
     data = broken_copy()
     (data / "claims.csv").write_text(
-        (data / "claims.csv").read_text(encoding="utf-8").replace(",critical,", ",angry,", 1), encoding="utf-8")
+        (data / "claims.csv").read_text(encoding="utf-8").replace(",critical,", ",angry,", 1), encoding="utf-8"
+    )
     assert run_cli("--data", str(data), "--out", str(tmp_path / "out")) == 2
     assert "claims.csv:2:stance:" in capsys.readouterr().err
     assert not list((tmp_path / "out").rglob("*.html"))
@@ -114,11 +116,13 @@ def test_failing_cell_names_cell_keeps_previous_report(monkeypatch, mini_build, 
 def test_hostile_names_render_as_text_in_the_page(broken_copy, tmp_path):
     data = broken_copy()
     statements = (data / "statements.csv").read_text(encoding="utf-8")
-    (data / "statements.csv").write_text(statements.replace("Test Guest,", '"<script>alert(1)</script>",'),
-                                         encoding="utf-8")
+    (data / "statements.csv").write_text(
+        statements.replace("Test Guest,", '"<script>alert(1)</script>",'), encoding="utf-8"
+    )
     delegations = (data / "delegations.csv").read_text(encoding="utf-8")
-    (data / "delegations.csv").write_text(delegations.replace("Test Guest,", '"<img src=x onerror=alert(2)>",'),
-                                          encoding="utf-8")
+    (data / "delegations.csv").write_text(
+        delegations.replace("Test Guest,", '"<img src=x onerror=alert(2)>",'), encoding="utf-8"
+    )
     out = tmp_path / "out"
     assert run_cli("--data", str(data), "--out", str(out)) == 0
     page = (out / "2023" / "en" / "report.html").read_text(encoding="utf-8")

@@ -17,16 +17,26 @@ def _close_figures():
 
 
 def test_participation_chart_points_ranges_and_gap():
-    data = pd.DataFrame({
-        "year": [2019, 2020, 2021],
-        "value": pd.array([100, None, 107], dtype="Int64"),
-        "low": pd.array([100, None, 100], dtype="Int64"),
-        "high": pd.array([111, None, 107], dtype="Int64"),
-        "western_participation": ["boycotted", "not_applicable", "not_invited"],
-    })
-    ax = charts.participation_chart(data, x="year", y="value", low="low", high="high", hue="western_participation",
-                                    hue_labels={"boycotted": "stayed away", "not_invited": "not invited"},
-                                    xlabel="Year", ylabel="countries")
+    data = pd.DataFrame(
+        {
+            "year": [2019, 2020, 2021],
+            "value": pd.array([100, None, 107], dtype="Int64"),
+            "low": pd.array([100, None, 100], dtype="Int64"),
+            "high": pd.array([111, None, 107], dtype="Int64"),
+            "western_participation": ["boycotted", "not_applicable", "not_invited"],
+        }
+    )
+    ax = charts.participation_chart(
+        data,
+        x="year",
+        y="value",
+        low="low",
+        high="high",
+        hue="western_participation",
+        hue_labels={"boycotted": "stayed away", "not_invited": "not invited"},
+        xlabel="Year",
+        ylabel="countries",
+    )
     assert ax.get_xlabel() == "Year" and ax.get_ylabel() == "countries"
     legend = [t.get_text() for t in ax.figure.legends[0].get_texts()]
     assert legend == ["stayed away", "not invited"]  # the year with no value gets no legend entry

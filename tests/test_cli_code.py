@@ -79,8 +79,10 @@ def test_missing_csv_column_is_one_line(capsys, tmp_path, corpus):
     table.write_text("id,body\n1,multipolar\n", encoding="utf-8")
     code, out, err = run(capsys, str(table), str(corpus / "a.txt"))
     assert code == 2
-    assert err.splitlines()[0] == f"{table}:1:text: no column 'text' (columns: id, body); name the text column " \
-                                  "with --text-column"
+    assert (
+        err.splitlines()[0] == f"{table}:1:text: no column 'text' (columns: id, body); name the text column "
+        "with --text-column"
+    )
     assert [Path(r["document"]).name for r in rows(out)] == ["a.txt"]
 
 

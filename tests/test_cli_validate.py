@@ -61,10 +61,7 @@ BROKEN = {
 
 
 def _params() -> list:
-    return [
-        pytest.param(mutate, id=name)
-        for name, mutate in BROKEN.items()
-    ]
+    return [pytest.param(mutate, id=name) for name, mutate in BROKEN.items()]
 
 
 def test_valid_data_prints_one_line_per_table(mini_dir, capsys):
@@ -134,8 +131,13 @@ def test_the_command_prints_no_traceback(broken_copy, tmp_path, case):
     if case == "ragged-csv":
         with (data / "claims.csv").open("a", encoding="utf-8") as file:
             file.write('C999,"unterminated\n')
-    done = subprocess.run([sys.executable, "-m", "mcis_report.cli", "validate", "--data", str(data)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "mcis_report.cli", "validate", "--data", str(data)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 2
     assert "Traceback" not in done.stdout + done.stderr
     assert done.stderr.strip()

@@ -129,9 +129,30 @@ def test_claims_on_unverified_sources_only_are_hedged(ds):
 def test_changelog_lists_every_correction():
     text = (DATA / "CHANGELOG.md").read_text(encoding="utf-8")
     assert "2026-11-30 — data version 2" in text
-    for row in ("2017, value 80", "2020, value 115", "2019, `delegates` 1000", "2015, `dates_note_en`",
-                "D039", "D004", "C016", "C044", "S094", "S088", "S047", "K08", "K10"):
+    for row in (
+        "2017, value 80",
+        "2020, value 115",
+        "2019, `delegates` 1000",
+        "2015, `dates_note_en`",
+        "D039",
+        "D004",
+        "C016",
+        "C044",
+        "S094",
+        "S088",
+        "S047",
+        "K08",
+        "K10",
+    ):
         assert row in text, row
-    for new_id in ("countries_expected", "missile_defence", "colour_revolutions", "information_war",
-                   "biological_weapons", "primary_text", "terrorist_groups", "north_africa"):
+    for new_id in (
+        "countries_expected",
+        "missile_defence",
+        "colour_revolutions",
+        "information_war",
+        "biological_weapons",
+        "primary_text",
+        "terrorist_groups",
+        "north_africa",
+    ):
         assert new_id in text, new_id

@@ -105,8 +105,15 @@ def test_data_change_reexecutes_only_then(built, tmp_path, capsys):
 
 def test_force_reexecutes_and_output_is_byte_identical(built, tmp_path, capsys):
     out = copy_of(built, tmp_path)
-    names = ("2023/en/report.html", "2023/en/report.ipynb", "2022/en/report.html", "2022/en/report.ipynb",
-             "2023/en/figures/participation_countries.svg", "2023/en/figures/participation_countries.png", "index.html")
+    names = (
+        "2023/en/report.html",
+        "2023/en/report.ipynb",
+        "2022/en/report.html",
+        "2022/en/report.ipynb",
+        "2023/en/figures/participation_countries.svg",
+        "2023/en/figures/participation_countries.png",
+        "index.html",
+    )
     assert run("--edition", "all", "--out", str(out), "--force", "--jobs", "2") == 0  # two fresh kernels
     first = {name: (out / name).read_bytes() for name in names}
     capsys.readouterr()
@@ -157,8 +164,21 @@ def test_cell_timeout_fails_the_cell_and_ends_its_kernel(monkeypatch, tmp_path, 
 def test_interrupted_build_leaves_no_kernel_and_no_partial_file(built, tmp_path, sig):
     out = copy_of(built, tmp_path)
     before = (out / "2023" / "en" / "report.html").read_bytes()
-    command = [sys.executable, "-m", "mcis_report.cli", "build", "--data", str(MINI), "--out", str(out),
-               "--edition", "all", "--lang", "all", "--force"]
+    command = [
+        sys.executable,
+        "-m",
+        "mcis_report.cli",
+        "build",
+        "--data",
+        str(MINI),
+        "--out",
+        str(out),
+        "--edition",
+        "all",
+        "--lang",
+        "all",
+        "--force",
+    ]
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
     driver = psutil.Process(process.pid)
     log = []

@@ -20,8 +20,12 @@ def test_other_forum_dataset_validates_with_the_frozen_codebook():
     dataset, problems = mcis_report.check_dataset(EXAMPLES / "minsk_data")
     assert problems == []
     assert len(dataset.years) >= 2
-    assert dataset.claims["statement_id"].map(dict(zip(dataset.statements["statement_id"],
-                                                       dataset.statements["year"]))).nunique() >= 2
+    assert (
+        dataset.claims["statement_id"]
+        .map(dict(zip(dataset.statements["statement_id"], dataset.statements["year"], strict=False)))
+        .nunique()
+        >= 2
+    )
     # the coding categories are the project's frozen codebook, unchanged; only the groups (the host) differ
     import yaml
 
@@ -30,7 +34,7 @@ def test_other_forum_dataset_validates_with_the_frozen_codebook():
     ours = yaml.safe_load((EXAMPLES / "minsk_data" / "codebook.yaml").read_text(encoding="utf-8"))
     project = yaml.safe_load((ROOT / "data" / "codebook.yaml").read_text(encoding="utf-8"))
     assert {s: ours[s] for s in CODEBOOK_SECTIONS} == {s: project[s] for s in CODEBOOK_SECTIONS}
-    assert [g for g in ours["groups"] if g["id"] == "host"][0]["countries"] == ["BLR"]
+    assert next(g for g in ours["groups"] if g["id"] == "host")["countries"] == ["BLR"]
 
 
 def test_other_forum_notebook_runs_and_compares_the_two_forums(tmp_path):
@@ -81,8 +85,12 @@ def test_dask_tagging_command_line(tmp_path, capsys):
     spec.loader.exec_module(dask_tagging)
     folder = tmp_path / "texts"
     _write_texts(folder)
-    assert dask_tagging.main([str(folder), "--data", str(ROOT / "tests" / "fixtures" / "mini"),
-                              "--scheduler", "synchronous"]) == 0
+    assert (
+        dask_tagging.main(
+            [str(folder), "--data", str(ROOT / "tests" / "fixtures" / "mini"), "--scheduler", "synchronous"]
+        )
+        == 0
+    )
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "file,frames,hits"
     assert len(lines) == 5

@@ -58,8 +58,13 @@ def _env_without_backend() -> dict[str, str]:
 
 
 def test_importing_every_module_changes_no_global_state():
-    result = subprocess.run([sys.executable, "-c", IMPORT_EVERY_MODULE], capture_output=True, text=True,
-                            env=_env_without_backend(), check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_EVERY_MODULE],
+        capture_output=True,
+        text=True,
+        env=_env_without_backend(),
+        check=True,
+    )
     report = json.loads(result.stdout)
     assert {"mcis_report.charts", "mcis_report.build", "mcis_report.report.edition"} <= set(report["modules"])
     before, after = report["backend"]
@@ -77,12 +82,17 @@ def _executed_outputs(nb, **kwargs) -> list[dict]:
 
 def test_heatmap_shows_inline_in_a_fresh_kernel(monkeypatch):
     monkeypatch.delenv("MPLBACKEND", raising=False)
-    nb = new_notebook(cells=[new_code_cell(
-        "import pandas as pd\n"
-        "from mcis_report import charts\n"
-        "matrix = pd.DataFrame([[1, 0], [2, 3]], index=['Dong', 'Li'], columns=['Sovereignty', 'Anti-hegemony'])\n"
-        "charts.heatmap(matrix, xlabel='Frame', ylabel='Speaker')"
-    )])
+    nb = new_notebook(
+        cells=[
+            new_code_cell(
+                "import pandas as pd\n"
+                "from mcis_report import charts\n"
+                "matrix = pd.DataFrame([[1, 0], [2, 3]], index=['Dong', 'Li'],\n"
+                "                      columns=['Sovereignty', 'Anti-hegemony'])\n"
+                "charts.heatmap(matrix, xlabel='Frame', ylabel='Speaker')"
+            )
+        ]
+    )
     outputs = _executed_outputs(nb)
     images = [o for o in outputs if o["output_type"] == "display_data" and "image/png" in o.get("data", {})]
     assert len(images) == 1
@@ -104,8 +114,24 @@ def test_build_kernels_draw_off_screen():
 
 
 def _build(tmp_path, mini_dir, notebook, *extra) -> int:
-    return cli.main(["build", "--data", str(mini_dir), "--out", str(tmp_path / "out"), "--edition", "2023",
-                     "--lang", "en", "--jobs", "1", "--notebook", str(notebook), *extra])
+    return cli.main(
+        [
+            "build",
+            "--data",
+            str(mini_dir),
+            "--out",
+            str(tmp_path / "out"),
+            "--edition",
+            "2023",
+            "--lang",
+            "en",
+            "--jobs",
+            "1",
+            "--notebook",
+            str(notebook),
+            *extra,
+        ]
+    )
 
 
 def _with_parameters(tmp_path, source: str) -> Path:
@@ -120,16 +146,26 @@ def _with_parameters(tmp_path, source: str) -> Path:
     ("make", "message"),
     [
         (lambda tmp: tmp / "absent.ipynb", "notebook not found"),
-        (lambda tmp: (tmp / "bad.ipynb").write_text("{not json", encoding="utf-8") and tmp / "bad.ipynb",
-         "not a Jupyter notebook"),
-        (lambda tmp: _with_parameters(tmp, "edition = 2023\nlang = 'en'\ndata_dir = 'd'"),
-         "does not declare output_dir"),
-        (lambda tmp: nbformat.write(new_notebook(cells=[new_code_cell("edition = 1")]), tmp / "plain.ipynb")
-         or tmp / "plain.ipynb", "no cell tagged 'parameters'"),
+        (
+            lambda tmp: (tmp / "bad.ipynb").write_text("{not json", encoding="utf-8") and tmp / "bad.ipynb",
+            "not a Jupyter notebook",
+        ),
+        (
+            lambda tmp: _with_parameters(tmp, "edition = 2023\nlang = 'en'\ndata_dir = 'd'"),
+            "does not declare output_dir",
+        ),
+        (
+            lambda tmp: (
+                nbformat.write(new_notebook(cells=[new_code_cell("edition = 1")]), tmp / "plain.ipynb")
+                or tmp / "plain.ipynb"
+            ),
+            "no cell tagged 'parameters'",
+        ),
     ],
 )
-def test_a_wrong_notebook_exits_2_with_one_line_before_any_kernel(tmp_path, mini_dir, capsys, monkeypatch, make,
-                                                                  message):
+def test_a_wrong_notebook_exits_2_with_one_line_before_any_kernel(
+    tmp_path, mini_dir, capsys, monkeypatch, make, message
+):
     def no_kernel(*args, **kwargs):
         raise AssertionError("a kernel was started")
 

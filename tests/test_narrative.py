@@ -57,8 +57,20 @@ def test_plural_agreement_english():
     assert count_phrase(0, "claim", "en") == "0 claims"
 
 
-@pytest.mark.parametrize(("n", "category"), [(0, "zero"), (1, "one"), (2, "two"), (3, "few"), (10, "few"),
-                                             (11, "many"), (99, "many"), (100, "other"), (103, "few")])
+@pytest.mark.parametrize(
+    ("n", "category"),
+    [
+        (0, "zero"),
+        (1, "one"),
+        (2, "two"),
+        (3, "few"),
+        (10, "few"),
+        (11, "many"),
+        (99, "many"),
+        (100, "other"),
+        (103, "few"),
+    ],
+)
 def test_arabic_plural_categories(n, category):
     assert i18n.plural_category(n, "ar") == category
 

@@ -49,8 +49,9 @@ def _wheel_requirements(wheel: Path) -> list[Requirement]:
     with zipfile.ZipFile(wheel) as archive:
         name = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
         text = archive.read(name).decode("utf-8")
-    requirements = [Requirement(line.split(":", 1)[1].strip()) for line in text.splitlines()
-                    if line.startswith("Requires-Dist:")]
+    requirements = [
+        Requirement(line.split(":", 1)[1].strip()) for line in text.splitlines() if line.startswith("Requires-Dist:")
+    ]
     return [r for r in requirements if r.marker is None or r.marker.evaluate({"extra": ""})]
 
 
@@ -92,9 +93,13 @@ def wheel(tmp_path_factory) -> Path:
 
 def test_wheel_ships_the_notebook_templates_catalogues_and_type_marker(wheel):
     names = set(zipfile.ZipFile(wheel).namelist())
-    for expected in ("mcis_report/notebooks/edition_report.ipynb", "mcis_report/py.typed",
-                     "mcis_report/catalogue/en.yaml", "mcis_report/catalogue/ar.yaml",
-                     "mcis_report/templates/mcis/report.css"):
+    for expected in (
+        "mcis_report/notebooks/edition_report.ipynb",
+        "mcis_report/py.typed",
+        "mcis_report/catalogue/en.yaml",
+        "mcis_report/catalogue/ar.yaml",
+        "mcis_report/templates/mcis/report.css",
+    ):
         assert expected in names
 
 
@@ -102,8 +107,9 @@ def test_installed_wheel_builds_a_report_from_a_data_folder(wheel, tmp_path):
     venv = tmp_path / "venv"
     _run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     python = venv / "bin" / "python"
-    purelib = Path(_run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"])
-                   .stdout.strip())
+    purelib = Path(
+        _run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"]).stdout.strip()
+    )
     install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-input"]
     if os.environ.get("MCIS_PACKAGING_FULL") == "1":
         constraints = tmp_path / "constraints.txt"
@@ -129,9 +135,28 @@ def test_installed_wheel_builds_a_report_from_a_data_folder(wheel, tmp_path):
     _run([str(python), "-m", "ipykernel", "install", "--sys-prefix"], env=env, cwd=tmp_path)
 
     out = tmp_path / "out"
-    result = subprocess.run([str(venv / "bin" / "mcis-report"), "build", "--data", str(MINI), "--out", str(out),
-                             "--edition", "2023", "--lang", "en", "--jobs", "1"],
-                            check=False, capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    result = subprocess.run(
+        [
+            str(venv / "bin" / "mcis-report"),
+            "build",
+            "--data",
+            str(MINI),
+            "--out",
+            str(out),
+            "--edition",
+            "2023",
+            "--lang",
+            "en",
+            "--jobs",
+            "1",
+        ],
+        check=False,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     page = out / "2023" / "en" / "report.html"
     assert page.is_file()

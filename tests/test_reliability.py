@@ -113,9 +113,9 @@ def hostile(tmp_path_factory):
     edit_csv(data / "statements.csv", speakers)
     edit_csv(data / "claims.csv", claims)
     codebook = (data / "codebook.yaml").read_text(encoding="utf-8")
-    (data / "codebook.yaml").write_text(codebook.replace("label_en: Against hegemony",
-                                                         "label_en: US$ 5 and US$ 6 against hegemony"),
-                                        encoding="utf-8")
+    (data / "codebook.yaml").write_text(
+        codebook.replace("label_en: Against hegemony", "label_en: US$ 5 and US$ 6 against hegemony"), encoding="utf-8"
+    )
     out = base / "out"
     stderr = io.StringIO()
     code = build.build_reports(lang="en", data_dir=data, out_dir=out, progress=lambda m: print(m, file=stderr))
@@ -147,13 +147,26 @@ def test_break01_no_machine_path_in_any_output(hostile):
 def test_break01_warning_becomes_a_build_message_naming_the_report(tmp_path, monkeypatch, capsys):
     notebook = tmp_path / "warns.ipynb"
     cells = [
-        {"id": "params", "cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": 'edition = 2023\nlang = "en"\n'
-         'data_dir = "../data"\noutput_dir = "../outputs"', "outputs": [], "execution_count": None},
-        {"id": "warns", "cell_type": "code", "metadata": {}, "source": "import warnings, sys\nwarnings.warn('deliberate noise')\n"
-         "print('stray', file=sys.stderr)", "outputs": [], "execution_count": None},
+        {
+            "id": "params",
+            "cell_type": "code",
+            "metadata": {"tags": ["parameters"]},
+            "source": 'edition = 2023\nlang = "en"\ndata_dir = "../data"\noutput_dir = "../outputs"',
+            "outputs": [],
+            "execution_count": None,
+        },
+        {
+            "id": "warns",
+            "cell_type": "code",
+            "metadata": {},
+            "source": "import warnings, sys\nwarnings.warn('deliberate noise')\nprint('stray', file=sys.stderr)",
+            "outputs": [],
+            "execution_count": None,
+        },
     ]
-    notebook.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}),
-                        encoding="utf-8")
+    notebook.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}), encoding="utf-8"
+    )
     monkeypatch.setattr(build, "NOTEBOOK", notebook)
     out = tmp_path / "out"
     assert run("--data", str(MINI), "--out", str(out)) == 0
@@ -214,8 +227,17 @@ def test_break02_deleted_figure_is_rebuilt(copy, tmp_path, monkeypatch, capsys):
     assert "up to date" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("manifest", ["[]", "null", '{"files": null}', '{"execution": 1, "export": 2, "files": {}}',
-                                      '{"execution": "a", "export": "b", "files": {"../../x": "0"}}', "{not json"])
+@pytest.mark.parametrize(
+    "manifest",
+    [
+        "[]",
+        "null",
+        '{"files": null}',
+        '{"execution": 1, "export": 2, "files": {}}',
+        '{"execution": "a", "export": "b", "files": {"../../x": "0"}}',
+        "{not json",
+    ],
+)
 def test_break02_malformed_manifest_counts_as_none(copy, manifest):
     (copy / "2023" / "en" / cache.MANIFEST).write_text(manifest, encoding="utf-8")
     assert cache.read_manifest(copy / "2023" / "en") == {}
@@ -255,13 +277,16 @@ lol4: [*c, *c, *c, *c, *c, *c, *c, *c, *c]
 """
 
 
-@pytest.mark.parametrize(("addition", "expected"), [
-    (ALIAS_BOMB, "anchor &a is not allowed"),
-    ("extra: !!str tagged\n", "tag tag:yaml.org,2002:str is not allowed"),
-    ("extra: " + "[" * 1000 + "]" * 1000 + "\n", "nested more than 8 levels"),
-    ("frames: []\n", "key 'frames' appears twice"),
-    ("notes: free text\n", "codebook.yaml:-:notes: unknown section"),
-])
+@pytest.mark.parametrize(
+    ("addition", "expected"),
+    [
+        (ALIAS_BOMB, "anchor &a is not allowed"),
+        ("extra: !!str tagged\n", "tag tag:yaml.org,2002:str is not allowed"),
+        ("extra: " + "[" * 1000 + "]" * 1000 + "\n", "nested more than 8 levels"),
+        ("frames: []\n", "key 'frames' appears twice"),
+        ("notes: free text\n", "codebook.yaml:-:notes: unknown section"),
+    ],
+)
 def test_break03_hostile_yaml_is_rejected(broken_copy, addition, expected):
     data = broken_copy()
     with (data / "codebook.yaml").open("a", encoding="utf-8") as handle:
@@ -274,9 +299,9 @@ def test_break03_hostile_yaml_is_rejected(broken_copy, addition, expected):
 def test_break03_unknown_codebook_entry_key_is_rejected(broken_copy):
     data = broken_copy()
     text = (data / "codebook.yaml").read_text(encoding="utf-8")
-    (data / "codebook.yaml").write_text(text.replace("    label_en: Sovereignty\n",
-                                                     "    label_en: Sovereignty\n    colour: red\n"),
-                                        encoding="utf-8")
+    (data / "codebook.yaml").write_text(
+        text.replace("    label_en: Sovereignty\n", "    label_en: Sovereignty\n    colour: red\n"), encoding="utf-8"
+    )
     _, problems = check_dataset(data)
     assert [p.column for p in problems] == ["frames.colour"]
 
@@ -450,8 +475,9 @@ def test_break06_control_and_bidi_characters_rejected_with_file_row_column(broke
 def test_break06_bidi_override_in_codebook_is_rejected(broken_copy):
     data = broken_copy()
     text = (data / "codebook.yaml").read_text(encoding="utf-8")
-    (data / "codebook.yaml").write_text(text.replace("label_en: Sovereignty", "label_en: Sove\u202ereignty"),
-                                        encoding="utf-8")
+    (data / "codebook.yaml").write_text(
+        text.replace("label_en: Sovereignty", "label_en: Sove\u202ereignty"), encoding="utf-8"
+    )
     _, problems = check_dataset(data)
     assert len(problems) == 1 and problems[0].file == "codebook.yaml" and problems[0].row is not None
     assert "U+202E" in problems[0].message
@@ -459,8 +485,10 @@ def test_break06_bidi_override_in_codebook_is_rejected(broken_copy):
 
 def test_break06_joiners_and_direction_marks_are_kept(broken_copy):
     data = broken_copy()
-    edit_csv(data / "statements.csv",
-             lambda rows: rows[1].update(speaker_ar="مي\u200cخواهم \u200dو\u200e \u200fالمضيف", session_en="a\tb"))
+    edit_csv(
+        data / "statements.csv",
+        lambda rows: rows[1].update(speaker_ar="مي\u200cخواهم \u200dو\u200e \u200fالمضيف", session_en="a\tb"),
+    )
     dataset, problems = check_dataset(data)
     assert problems == []
     assert "\u200c" in dataset.statements["speaker_ar"].iloc[1]
@@ -478,9 +506,21 @@ def test_break07_formula_cells_are_neutralised_in_derived_csv(hostile):
     assert not [c for c in cells if c.startswith("-") and not c.lstrip("-").replace(".", "").isdigit()]
 
 
-@pytest.mark.parametrize(("cell", "safe"), [("=1+1", "'=1+1"), ("+cmd", "'+cmd"), ("-x", "'-x"), ("@A1", "'@A1"),
-                                            ("\tx", "'\tx"), ("\rx", "'\rx"), ("-3", "-3"), ("+1.5e3", "+1.5e3"),
-                                            ("plain", "plain"), ("a=b", "a=b")])
+@pytest.mark.parametrize(
+    ("cell", "safe"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+cmd", "'+cmd"),
+        ("-x", "'-x"),
+        ("@A1", "'@A1"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("-3", "-3"),
+        ("+1.5e3", "+1.5e3"),
+        ("plain", "plain"),
+        ("a=b", "a=b"),
+    ],
+)
 def test_break07_neutralise_cell_follows_owasp(cell, safe):
     assert export.neutralise_cell(cell) == safe
 
@@ -503,6 +543,7 @@ def test_break08_commit_fails_nth_write_old_report_survives(copy, tmp_path, monk
             if calls["n"] == calls["fail"]:
                 raise OSError(code, os.strerror(code), str(path))
             return real(path, *args)
+
         return step
 
     monkeypatch.setattr(build, "_write_file", counted(write))
@@ -544,8 +585,23 @@ def test_break08_report_moved_aside_is_restored_by_the_next_build(copy, monkeypa
 
 def test_break09_interrupt_says_interrupted_and_leaves_nothing(copy):
     before = snapshot(copy / "2023" / "en")
-    command = [sys.executable, "-m", "mcis_report.cli", "build", "--data", str(MINI), "--out", str(copy),
-               "--lang", "en", "--edition", "all", "--force", "--jobs", "1"]
+    command = [
+        sys.executable,
+        "-m",
+        "mcis_report.cli",
+        "build",
+        "--data",
+        str(MINI),
+        "--out",
+        str(copy),
+        "--lang",
+        "en",
+        "--edition",
+        "all",
+        "--force",
+        "--jobs",
+        "1",
+    ]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True, env=env)
     log = []
@@ -583,9 +639,15 @@ def test_break09_next_build_cleans_what_a_killed_build_left(copy, monkeypatch):
 # --- break 10: damage is never repaired ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "damage"), [("report.html", b""), ("report.html", b"<p>edited by hand</p>"),
-                                              ("figures/participation_countries.png", b"garbage"),
-                                              ("tables/claims.csv", b"x\n")])
+@pytest.mark.parametrize(
+    ("name", "damage"),
+    [
+        ("report.html", b""),
+        ("report.html", b"<p>edited by hand</p>"),
+        ("figures/participation_countries.png", b"garbage"),
+        ("tables/claims.csv", b"x\n"),
+    ],
+)
 def test_break10_damaged_output_is_not_up_to_date(copy, name, damage):
     (copy / "2023" / "en" / name).write_bytes(damage)
     assert cache.damaged_files(copy / "2023" / "en", cache.read_manifest(copy / "2023" / "en")) == [name]
@@ -632,8 +694,9 @@ def test_break11_timeout_prints_no_asyncio_noise(tmp_path):
         "'--timeout', '1']))\n"
     )
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120,
-                            check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, timeout=120, check=False
+    )
     assert result.returncode == 1, result.stderr
     assert "CellTimeoutError" in result.stderr
     assert "Task was destroyed" not in result.stderr and "Traceback" not in result.stderr

@@ -48,8 +48,9 @@ def test_files_saved_beside_report(rich_report):
 def test_the_report_lists_exactly_the_files_it_wrote(rich_report):
     ctx, _ = rich_report
     listed = artifacts.read_manifest(ctx.out_dir)
-    on_disk = sorted(str(p.relative_to(ctx.out_dir)) for p in ctx.out_dir.rglob("*") if p.is_file()
-                     and p.name != artifacts.MANIFEST)
+    on_disk = sorted(
+        str(p.relative_to(ctx.out_dir)) for p in ctx.out_dir.rglob("*") if p.is_file() and p.name != artifacts.MANIFEST
+    )
     assert listed == on_disk
     assert "figures/frames_by_speaker.png" in listed and "tables/claims.csv" in listed
 
@@ -114,14 +115,16 @@ def test_html_blocks_escape_plain_values_and_keep_markup():
     table = str(html.table("t", ["<th>"], [["<td>", Markup("<em>ok</em>"), None]], "Table 1", "cap"))
     assert '<th scope="col">&lt;th&gt;</th>' in table and "<td>&lt;td&gt;</td>" in table
     assert "<td><em>ok</em></td>" in table and "<td></td>" in table
-    section = html.section("a\"b", "<T>", [Markup("<p>x</p>"), ""])
+    section = html.section('a"b', "<T>", [Markup("<p>x</p>"), ""])
     assert 'id="a&#34;b"' in section and "<h2>&lt;T&gt;</h2>" in section
 
 
 def test_derived_tables_cannot_start_a_spreadsheet_formula():
     import pandas as pd
 
-    frame = pd.DataFrame({"name": ["=HYPERLINK(1)", "+cmd", "-x", "@SUM", "\tx", "ok", "+1"], "n": [-1, 2, 3, 4, 5, 6, 7]})
+    frame = pd.DataFrame(
+        {"name": ["=HYPERLINK(1)", "+cmd", "-x", "@SUM", "\tx", "ok", "+1"], "n": [-1, 2, 3, 4, 5, 6, 7]}
+    )
     safe = artifacts.spreadsheet_safe(frame)
     assert list(safe["name"]) == ["'=HYPERLINK(1)", "'+cmd", "'-x", "'@SUM", "'\tx", "ok", "+1"]  # numbers stay numbers
     assert list(safe["n"]) == [-1, 2, 3, 4, 5, 6, 7]
@@ -132,8 +135,12 @@ def test_derived_tables_cannot_start_a_spreadsheet_formula():
 
 def _prose(page: str) -> str:
     """The page's sentences: without tables, figures, citation marks and the source list."""
-    page = re.sub(r"<table.*?</table>|<figure.*?</figure>|<sup.*?</sup>|<ol class=\"sources\">.*?</ol>", " ", page,
-                  flags=re.DOTALL)
+    page = re.sub(
+        r"<table.*?</table>|<figure.*?</figure>|<sup.*?</sup>|<ol class=\"sources\">.*?</ol>",
+        " ",
+        page,
+        flags=re.DOTALL,
+    )
     page = re.sub(r"</?(bdi|a|strong|em|span)\b[^>]*>", "", page)  # inline: no space
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
@@ -166,8 +173,10 @@ def test_key_findings_come_first_and_the_conclusion_answers_the_article(rich_rep
     conclusion = _prose(_section(page, "conclusion"))
     assert "The test article says the second edition showed the host is not alone." in conclusion
     assert "holds only in part" in conclusion
-    assert ("speakers for Russia attacked a named actor in 7 of 8 claims, while those for China did so in none of "
-            "their 7 claims") in conclusion
+    assert (
+        "speakers for Russia attacked a named actor in 7 of 8 claims, while those for China did so in none of "
+        "their 7 claims"
+    ) in conclusion
 
 
 def test_key_findings_and_conclusion_change_with_the_data(rich_copy, tmp_path):
@@ -216,16 +225,28 @@ def test_a_new_edition_gets_a_report_that_compares_it_with_the_previous_one(brok
         with (data / name).open("a", encoding="utf-8") as f:
             f.write("\n".join(rows) + "\n")
 
-    append("editions.csv", "2024,3,held,2024-08-13,2024-08-14,Test Park,منتزه الاختبار,A fictitious third meeting,"
-           "اجتماع ثالث متخيَّل,Testing,الاختبار,not_invited,,,,,S003")
-    append("figures.csv", "2024,countries,35,exact,post_event,true,,,S003",
-           "2024,defence_ministers,12,exact,post_event,true,,,S003")
-    append("delegations.csv", "D005,2024,CHN,,Test Guest,الضيف التجريبي,Defence Minister,وزير الدفاع,minister,"
-           "in_person,,S003")
-    append("statements.csv", "ST004,2024,2024-08-13,Test Guest,الضيف التجريبي,CHN,,Defence Minister,وزير الدفاع,"
-           "speech,D005,,,S003")
-    append("claims.csv", "C005,ST004,sovereignty,,global,supportive,,The guest spoke of sovereignty.,"
-           "تحدث الضيف عن السيادة.,S003,false")
+    append(
+        "editions.csv",
+        "2024,3,held,2024-08-13,2024-08-14,Test Park,منتزه الاختبار,A fictitious third meeting,"
+        "اجتماع ثالث متخيَّل,Testing,الاختبار,not_invited,,,,,S003",
+    )
+    append(
+        "figures.csv",
+        "2024,countries,35,exact,post_event,true,,,S003",
+        "2024,defence_ministers,12,exact,post_event,true,,,S003",
+    )
+    append(
+        "delegations.csv",
+        "D005,2024,CHN,,Test Guest,الضيف التجريبي,Defence Minister,وزير الدفاع,minister,in_person,,S003",
+    )
+    append(
+        "statements.csv",
+        "ST004,2024,2024-08-13,Test Guest,الضيف التجريبي,CHN,,Defence Minister,وزير الدفاع,speech,D005,,,S003",
+    )
+    append(
+        "claims.csv",
+        "C005,ST004,sovereignty,,global,supportive,,The guest spoke of sovereignty.,تحدث الضيف عن السيادة.,S003,false",
+    )
     ctx, page = render(data, tmp_path, year=2024)
     assert ctx.ds.years[-1] == 2024
     changes = _prose(_section(page, "changes"))

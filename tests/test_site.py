@@ -32,8 +32,14 @@ def _summaries(mini_dir):
 
 
 def test_index_has_one_h1_cards_per_language_and_no_link_to_a_missing_report(mini_dir):
-    page = export.index_page([(2023, "en"), (2023, "ar"), (2022, "en")], _summaries(mini_dir), trends=["en"],
-                             version="abc123", errata=None, methods={(2023, "en")})
+    page = export.index_page(
+        [(2023, "en"), (2023, "ar"), (2022, "en")],
+        _summaries(mini_dir),
+        trends=["en"],
+        version="abc123",
+        errata=None,
+        methods={(2023, "en")},
+    )
     assert page.count("<h1") == 1 and "<script" not in page
     assert 'href="2023/en/report.html"' in page and 'href="2023/ar/report.html"' in page
     assert 'href="2022/ar/report.html"' not in page  # not built: no link
@@ -57,7 +63,9 @@ def _site(tmp_path: Path, reports: list[str]) -> Path:
         folder.mkdir(parents=True)
         (folder / "report.html").write_text(
             f"<html><body>{export.NAV_MARK[0]}{export.NAV_MARK[1]}<main></main>"
-            f"{export.FILES_MARK[0]}{export.FILES_MARK[1]}</body></html>", encoding="utf-8")
+            f"{export.FILES_MARK[0]}{export.FILES_MARK[1]}</body></html>",
+            encoding="utf-8",
+        )
     return out
 
 
@@ -88,10 +96,12 @@ def test_navigation_refresh_rewrites_only_pages_that_change(tmp_path):
 
 
 def test_page_aids_number_nothing_by_hand_and_label_every_cell():
-    body = ('<h1 id="top">T</h1><section class="chapter" id="a"><h2>A</h2>'
-            '<div class="table-wrap"><table id="tab-t"><caption>C</caption><thead><tr><th scope="col">X</th>'
-            '<th scope="col">Y</th><th scope="col">Z</th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td>'
-            '</tr></tbody></table></div>\n</section>')
+    body = (
+        '<h1 id="top">T</h1><section class="chapter" id="a"><h2>A</h2>'
+        '<div class="table-wrap"><table id="tab-t"><caption>C</caption><thead><tr><th scope="col">X</th>'
+        '<th scope="col">Y</th><th scope="col">Z</th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td>'
+        "</tr></tbody></table></div>\n</section>"
+    )
     page = export.enhance(body, "en")
     assert page.count('<a href="#top">Back to top</a>') == 1
     assert 'data-label="Y"' in page and 'class="stack"' in page and 'href="tables/t.csv"' in page
@@ -118,7 +128,9 @@ def test_changelog_becomes_the_errata_page_and_the_data_version(broken_copy, tmp
     data = broken_copy()
     (data / "CHANGELOG.md").write_text(
         "# Data changelog\n\n## 2026-11-30: corrections\n\n- claims.csv row 4: fixed <script>alert(1)</script>\n"
-        "- see [this](javascript:alert(2))\n\n## 2026-11-01: first release\n", encoding="utf-8")
+        "- see [this](javascript:alert(2))\n\n## 2026-11-01: first release\n",
+        encoding="utf-8",
+    )
     out = _site(tmp_path, ["2023/en"])
 
     def write(path, content):

@@ -1,5 +1,6 @@
-"""mcis-report: sourced data, analysis, charts and a narrative report on the Moscow Conference on
-International Security (MCIS) and the multipolarity messaging of its speakers.
+"""mcis-report: sourced data, analysis, charts and reports on the Moscow Conference on International Security.
+
+The Moscow Conference on International Security (MCIS) and the multipolarity messaging of its speakers.
 
 Import what you need; heavy modules load on first use so the command line stays quick::
 

@@ -122,8 +122,18 @@ def headline_figures(ds: Dataset, year: int) -> pd.DataFrame:
                 "all_source_ids": tuple(dict.fromkeys(s for ids in group["source_ids"] for s in ids)),
             }
         )
-    columns = ["metric", "value", "qualifier", "timing", "low", "high", "reports", "conflicting",
-               "source_ids", "all_source_ids"]
+    columns = [
+        "metric",
+        "value",
+        "qualifier",
+        "timing",
+        "low",
+        "high",
+        "reports",
+        "conflicting",
+        "source_ids",
+        "all_source_ids",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -395,7 +405,7 @@ def delegations_by_bloc(ds: Dataset, year: int) -> pd.DataFrame:
     members = active_memberships(ds, year).rename(columns={"organisation": "bloc"})
     joined = d.merge(members, left_on="country", right_on="alpha3")
     counts = joined.groupby("bloc")["country"].nunique()
-    blocs = ds.organisations.loc[ds.organisations["bloc"] == True, "id"]
+    blocs = ds.organisations.loc[ds.organisations["bloc"].eq(True), "id"]
     table = pd.DataFrame({"organisation": list(blocs)})
     table["delegations"] = table["organisation"].map(counts).fillna(0).astype(int)
     table["share"] = table["delegations"] / max(len(d), 1)
@@ -425,11 +435,18 @@ def rank_counts(ds: Dataset, year: int) -> pd.DataFrame:
     >>> analysis.rank_counts(ds, 2023)  # doctest: +SKIP
     """
     d = delegations_for(ds, year, attended_only=True, visiting_only=True)
-    return d.groupby("rank").size().rename("delegations").reset_index().sort_values(
-        ["delegations", "rank"], ascending=[False, True]).reset_index(drop=True)
+    return (
+        d.groupby("rank")
+        .size()
+        .rename("delegations")
+        .reset_index()
+        .sort_values(["delegations", "rank"], ascending=[False, True])
+        .reset_index(drop=True)
+    )
 
 
 # --- groups (codebook `groups`) -------------------------------------------------------------------------
+
 
 def groups(ds: Dataset) -> list[dict]:
     """The codebook's ``groups`` entries (without line markers); empty when the section is absent.
@@ -505,7 +522,9 @@ def host_countries(ds: Dataset) -> tuple[str, ...]:
 
 
 def western_states(ds: Dataset, year: int) -> set[str]:
-    """Countries counted as Western in ``year`` by the codebook's rule (members of its organisations ± named exceptions).
+    """Countries counted as Western in ``year`` by the codebook's rule.
+
+    Members of the group's organisations in that year, plus and minus its named exceptions.
 
     Parameters
     ----------
@@ -672,8 +691,20 @@ def claims_for(ds: Dataset, year: int | None = None) -> pd.DataFrame:
     >>> ds = mcis_report.load_dataset("data")
     >>> analysis.claims_for(ds, 2023)[["claim_id", "speaker_en", "frames"]]  # doctest: +SKIP
     """
-    s = ds.statements[["statement_id", "year", "speaker_en", "speaker_ar", "country", "organisation",
-                       "role_en", "role_ar", "form", "source_ids"]]
+    s = ds.statements[
+        [
+            "statement_id",
+            "year",
+            "speaker_en",
+            "speaker_ar",
+            "country",
+            "organisation",
+            "role_en",
+            "role_ar",
+            "form",
+            "source_ids",
+        ]
+    ]
     c = ds.claims.merge(s.rename(columns={"source_ids": "statement_sources"}), on="statement_id")
     c = c.merge(ds.countries[["alpha3", "region"]], how="left", left_on="country", right_on="alpha3")
     c = c.drop(columns="alpha3")
@@ -779,8 +810,14 @@ def strongest_frames(ds: Dataset, year: int, top: int = 2) -> pd.DataFrame:
         ranked = [(f, int(n)) for f, n in counts.items() if n > 0]
         ranked.sort(key=lambda item: -item[1])  # stable: codebook order among ties
         total = int(totals.get(speaker, 0))
-        rows.append({"speaker": speaker, "claims": total, "frames": tuple(f for f, _ in ranked[:top]),
-                     "counts": tuple(n for _, n in ranked[:top])})
+        rows.append(
+            {
+                "speaker": speaker,
+                "claims": total,
+                "frames": tuple(f for f, _ in ranked[:top]),
+                "counts": tuple(n for _, n in ranked[:top]),
+            }
+        )
     return pd.DataFrame(rows, columns=["speaker", "claims", "frames", "counts"])
 
 
@@ -899,8 +936,10 @@ def stance_counts(ds: Dataset, year: int) -> pd.Series:
 
 
 def partner_group(country: str | None, region: str | None, ds: Dataset | None = None) -> str | None:
-    """Comparison group of a speaker: the codebook's speaker groups when ``ds`` is given (see
-    :func:`speaker_group_of`); otherwise the country code for Russia, China, Belarus and Iran, else the region.
+    """Comparison group of a speaker.
+
+    The codebook's speaker groups when ``ds`` is given (see :func:`speaker_group_of`); otherwise the
+    country code for Russia, China, Belarus and Iran, else the region.
 
     Parameters
     ----------
@@ -982,8 +1021,9 @@ def partner_comparison(ds: Dataset, year: int, top: int = 3) -> pd.DataFrame:
                 "critical": int((sub["stance"] == "critical").sum()),
             }
         )
-    return pd.DataFrame(rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share",
-                                       "critical"])
+    return pd.DataFrame(
+        rows, columns=["group", "speakers", "claims", "top_frames", "top_targets", "critical_share", "critical"]
+    )
 
 
 def frame_shares_by_year(ds: Dataset) -> pd.DataFrame:
@@ -1042,14 +1082,22 @@ def edition_changes(ds: Dataset, year: int) -> dict:
     >>> analysis.edition_changes(ds, 2023)["frames_new"]  # doctest: +SKIP
     """
     previous = previous_edition_year(ds, year)
-    result = {"previous": previous, "metrics": pd.DataFrame(columns=["metric", "before", "after", "change"]),
-              "frames_new": (), "frames_dropped": (), "frames_common": (), "speakers_returning": (),
-              "claims_before": 0, "claims_after": len(claims_for(ds, year))}
+    result = {
+        "previous": previous,
+        "metrics": pd.DataFrame(columns=["metric", "before", "after", "change"]),
+        "frames_new": (),
+        "frames_dropped": (),
+        "frames_common": (),
+        "speakers_returning": (),
+        "claims_before": 0,
+        "claims_after": len(claims_for(ds, year)),
+    }
     if previous is None:
         return result
     now, before = headline_figures(ds, year), headline_figures(ds, previous)
-    merged = before[["metric", "value"]].merge(now[["metric", "value"]], on="metric", how="outer",
-                                               suffixes=("_before", "_after"))
+    merged = before[["metric", "value"]].merge(
+        now[["metric", "value"]], on="metric", how="outer", suffixes=("_before", "_after")
+    )
     merged = merged.rename(columns={"value_before": "before", "value_after": "after"})
     merged["change"] = merged["after"] - merged["before"]
     order = {m: i for i, m in enumerate(ds.figures["metric"].drop_duplicates())}

@@ -61,11 +61,14 @@ class Unit:
 
     @property
     def name(self) -> str:
+        """``2023/en``: how messages name the report."""
         return f"{self.year}/{self.lang}"
 
 
 @dataclass
 class Plan:
+    """What the build does for one report: its folder, cache keys, action and notebook."""
+
     unit: Unit
     folder: Path
     execution_key: str
@@ -119,8 +122,10 @@ def declared_parameters(notebook: Path) -> set[str]:
 
 
 def check_notebook(notebook: str | Path) -> Path:
-    """``notebook`` resolved, once it is known to be a notebook whose ``parameters`` cell declares
-    :data:`REQUIRED_PARAMETERS`; raises :class:`UsageError` with one line saying what is wrong.
+    """``notebook`` resolved, once it is known to be a report notebook.
+
+    Its ``parameters`` cell must declare :data:`REQUIRED_PARAMETERS`; raises :class:`UsageError` with
+    one line saying what is wrong.
 
     Checked before any kernel starts.
     """
@@ -192,14 +197,18 @@ def _no_symlinks(out: Path, *paths: Path) -> None:
         for part in relative.parts:
             current = current / part
             if current.is_symlink():
-                raise UsageError(f"refusing to build: {current} is a symbolic link; the output folder must hold "
-                                 "only real files and folders")
+                raise UsageError(
+                    f"refusing to build: {current} is a symbolic link; the output folder must hold "
+                    "only real files and folders"
+                )
         if current.is_dir():
             for root, dirs, files in os.walk(current):
                 for name in dirs + files:
                     if (Path(root) / name).is_symlink():
-                        raise UsageError(f"refusing to build: {Path(root) / name} is a symbolic link; the output "
-                                         "folder must hold only real files and folders")
+                        raise UsageError(
+                            f"refusing to build: {Path(root) / name} is a symbolic link; the output "
+                            "folder must hold only real files and folders"
+                        )
 
 
 def _inside(path: Path, folder: Path) -> Path:
@@ -283,8 +292,10 @@ def _staged_files(plan: Plan, staged: Path) -> dict[str, str]:
             raise UsageError(f"{path} is a symbolic link; a report never contains one")
         if path.is_file() and path.name != cache.MANIFEST:
             on_disk.add(path.relative_to(staged).as_posix())
-    for wrong, what in ((on_disk - expected, "wrote files it did not list in"),
-                        (expected - on_disk, "listed files it did not write in")):
+    for wrong, what in (
+        (on_disk - expected, "wrote files it did not list in"),
+        (expected - on_disk, "listed files it did not write in"),
+    ):
         if wrong:
             raise BuildError(f"[{plan.unit.name}] {plan.notebook.name} {what} {ARTIFACTS}: {', '.join(sorted(wrong))}")
     # Read errors propagate: the commit reports them (a hash of None would make the manifest lie).
@@ -344,10 +355,10 @@ def _commit(plan: Plan, staged: Path, nb, page: str, out: Path) -> Path:
         if exc.filename:
             failed = Path(str(exc.filename))
             # A file of the staged report is named by the place it was going to: "2023/en/report.html".
-            where = _shown(plan.folder / failed.relative_to(staged) if failed.is_relative_to(staged) else failed,
-                           out)
-        raise BuildError(f"[{plan.unit.name}] could not write {where}: {exc.strerror or exc}; "
-                         "the previous report is kept") from None
+            where = _shown(plan.folder / failed.relative_to(staged) if failed.is_relative_to(staged) else failed, out)
+        raise BuildError(
+            f"[{plan.unit.name}] could not write {where}: {exc.strerror or exc}; the previous report is kept"
+        ) from None
     _clear_failed(plan.unit, out)
     return plan.folder / "report.html"
 
@@ -370,16 +381,17 @@ def _portable_parameters(nb) -> None:
     """The executed notebook names the data and output folders as the notebook does, not this machine's paths."""
     for cell in nb.cells:
         if "injected-parameters" in cell.metadata.get("tags", []):
-            cell.source = re.sub(r'^data_dir = .*$', 'data_dir = "../data"', cell.source, flags=re.MULTILINE)
-            cell.source = re.sub(r'^output_dir = .*$', 'output_dir = "../outputs"', cell.source, flags=re.MULTILINE)
+            cell.source = re.sub(r"^data_dir = .*$", 'data_dir = "../data"', cell.source, flags=re.MULTILINE)
+            cell.source = re.sub(r"^output_dir = .*$", 'output_dir = "../outputs"', cell.source, flags=re.MULTILINE)
 
 
 class _Interrupted(Exception):
     """A report stopped because the build was interrupted: no failure to report, nothing to save."""
 
 
-def _execute_unit(worker, plan: Plan, data: Path, out: Path, timeout: int | None, progress=lambda m: None,
-                  stopping=lambda: False) -> Path:
+def _execute_unit(
+    worker, plan: Plan, data: Path, out: Path, timeout: int | None, progress=lambda m: None, stopping=lambda: False
+) -> Path:
     from .execute import ExecutionFailure
     from .export import export_html, normalise, stream_messages
 
@@ -442,7 +454,7 @@ def _reexport_unit(plan: Plan, out: Path) -> Path:
         executed.cells = cells
         normalise(executed)
         page = export_html(executed, plan.unit.lang, _title(plan.unit))
-    except Exception as exc:  # noqa: BLE001 - any damage to the stored notebook means: run it again
+    except Exception as exc:
         raise _StoredNotebookUnusable(f"{type(exc).__name__}: {exc}") from None
     staging = out / STAGING / f"{plan.unit.year}-{plan.unit.lang}"
     shutil.rmtree(staging, ignore_errors=True)
@@ -462,14 +474,17 @@ def _failure_message(unit: Unit, failure, notebook: Path | None = None) -> str:
     where = "a cell"
     if cell is not None:
         executed = failure.nb.cells
-        injected = next((i for i, c in enumerate(executed) if "injected-parameters" in c.metadata.get("tags", [])),
-                        None)
+        injected = next(
+            (i for i, c in enumerate(executed) if "injected-parameters" in c.metadata.get("tags", [])), None
+        )
         number = cell + 1 - (1 if injected is not None and cell > injected else 0)
         source = executed[cell].source.strip()
         last_line = source.splitlines()[-1] if source else ""  # the call or statement that failed
         where = f"cell {number} (`{last_line}`)"
-    return (f"{(notebook or NOTEBOOK).name}, {where}: {failure.ename}: {failure.evalue} "
-            f"[parameters: edition={unit.year}, lang={unit.lang}]")
+    return (
+        f"{(notebook or NOTEBOOK).name}, {where}: {failure.ename}: {failure.evalue} "
+        f"[parameters: edition={unit.year}, lang={unit.lang}]"
+    )
 
 
 def _save_failure(unit: Unit, nb, out: Path) -> None:
@@ -484,14 +499,16 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
     atomic_write(failed / "report.ipynb", notebook_bytes(nb))
     try:
         page = export_html(nb, unit.lang, f"FAILED {unit.name}")
-    except Exception as exc:  # noqa: BLE001 - the notebook is saved; say why the partial page is not
+    except Exception as exc:
         page = Markup("<!DOCTYPE html><title>FAILED</title><p>Could not render the failed notebook: {}").format(exc)
     atomic_write(failed / "report.html", page)
 
 
 def write_index(out: Path, data: Path | None = None) -> Path:
-    """``<out>/index.html`` linking every report present, and every report's links to the others
-    (each file rewritten only when it changes); ``data`` adds the editions' summaries."""
+    """Write ``<out>/index.html`` and every report's links to the others.
+
+    Each file is rewritten only when it changes; ``data`` adds the editions' summaries.
+    """
     from .export import write_site
 
     _check_index(out / "index.html")
@@ -523,14 +540,16 @@ def _check_index(index: Path) -> None:
     from .export import is_our_index
 
     if index.is_symlink() or (index.exists() and not is_our_index(index)):
-        raise UsageError(f"refusing to overwrite {index}: it was not written by mcis-report; move it or choose "
-                         "another output folder")
+        raise UsageError(
+            f"refusing to overwrite {index}: it was not written by mcis-report; move it or choose another output folder"
+        )
 
 
 # --- the whole build -------------------------------------------------------------------------------------
 
 
 def plan_units(units: list[Unit], data: Path, out: Path, force: bool, notebook: Path | None = None) -> list[Plan]:
+    """Decide for each report: up to date, export again (Markdown changed) or execute."""
     notebook = NOTEBOOK if notebook is None else notebook
     parts = cache.notebook_parts(notebook)
     data_key = cache.data_hash(data)
@@ -604,8 +623,9 @@ def build_reports(
         from .export import find_chromium
 
         if find_chromium() is None:  # before any kernel starts
-            raise UsageError("--pdf needs Chromium to print the reports: install the 'chromium' package "
-                             "(apt-get install chromium)")
+            raise UsageError(
+                "--pdf needs Chromium to print the reports: install the 'chromium' package (apt-get install chromium)"
+            )
     out = _safe_out_dir(out_dir)
     with _BuildLock(out), _terminate_as_interrupt():
         _no_symlinks(out, out / STAGING, out / "_failed")
@@ -681,8 +701,10 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
     runtime = out / STAGING / KERNELS
-    workers = [KernelWorker(pending[0].notebook.parent, f"kernel {i + 1}", data, runtime_dir=runtime)
-               for i in range(min(jobs, len(pending)))]
+    workers = [
+        KernelWorker(pending[0].notebook.parent, f"kernel {i + 1}", data, runtime_dir=runtime)
+        for i in range(min(jobs, len(pending)))
+    ]
 
     def run(worker: KernelWorker) -> None:
         try:
@@ -704,7 +726,7 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
                         return
                     failures.append(str(exc))
                     progress(f"[{plan.unit.name}] FAILED: {exc}")
-        except Exception as exc:  # noqa: BLE001 - reported as a failure of the build, never swallowed
+        except Exception as exc:
             if not stop.is_set():
                 failures.append(f"{worker.name}: {type(exc).__name__}: {exc}")
         finally:

@@ -19,9 +19,27 @@ from .tables import DATA_FILES
 PACKAGE_DIR = Path(__file__).resolve().parent
 MANIFEST = ".mcis-build.json"
 #: Libraries whose version can change the executed notebook or the page.
-OUTPUT_LIBRARIES = ("pandas", "numpy", "matplotlib", "seaborn", "pandera", "pycountry", "PyYAML", "nbformat",
-                    "nbclient", "nbconvert", "papermill", "ipykernel", "jinja2", "mistune", "beautifulsoup4",
-                    "pillow", "Babel", "MarkupSafe", "pyahocorasick")
+OUTPUT_LIBRARIES = (
+    "pandas",
+    "numpy",
+    "matplotlib",
+    "seaborn",
+    "pandera",
+    "pycountry",
+    "PyYAML",
+    "nbformat",
+    "nbclient",
+    "nbconvert",
+    "papermill",
+    "ipykernel",
+    "jinja2",
+    "mistune",
+    "beautifulsoup4",
+    "pillow",
+    "Babel",
+    "MarkupSafe",
+    "pyahocorasick",
+)
 CACHE_FORMAT = 2  # 2: the manifest records a content hash of every file
 
 
@@ -45,8 +63,9 @@ def data_hash(data_dir: Path) -> str:
 @cache
 def package_hash() -> str:
     """Content hash of the package's own code, catalogues and templates."""
-    files = sorted(p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".j2", ".css",
-                                                                                          ".json"})
+    files = sorted(
+        p for p in PACKAGE_DIR.rglob("*") if p.is_file() and p.suffix in {".py", ".yaml", ".j2", ".css", ".json"}
+    )
     return _sha(*(c for p in files for c in (str(p.relative_to(PACKAGE_DIR)).encode(), p.read_bytes())))
 
 
@@ -71,8 +90,10 @@ class NotebookParts:
 
 
 def notebook_parts(notebook: Path) -> NotebookParts:
+    """The notebook's code cells and Markdown cells, apart: the two halves of its cache keys."""
     document = json.loads(notebook.read_text(encoding="utf-8"))
-    code, markdown = [], []
+    code: list[bytes] = []
+    markdown: list[bytes] = []
     for cell in document.get("cells", []):
         source = cell.get("source", "")
         text = "".join(source) if isinstance(source, list) else source
@@ -84,8 +105,14 @@ def notebook_parts(notebook: Path) -> NotebookParts:
 def execution_key(parts: NotebookParts, parameters: dict, data: str) -> str:
     """Everything that can change the executed notebook."""
     params = json.dumps(parameters, sort_keys=True).encode()
-    return _sha(str(CACHE_FORMAT).encode(), parts.code.encode(), params, data.encode(), package_hash().encode(),
-                environment_fingerprint().encode())
+    return _sha(
+        str(CACHE_FORMAT).encode(),
+        parts.code.encode(),
+        params,
+        data.encode(),
+        package_hash().encode(),
+        environment_fingerprint().encode(),
+    )
 
 
 def export_key(parts: NotebookParts, execution: str) -> str:
@@ -110,7 +137,9 @@ def content_hash(name: str, data: bytes) -> str:
     if name == "report.html":
         from .export import without_navigation
 
-        data = without_navigation(data.decode("utf-8", errors="surrogateescape")).encode("utf-8", errors="surrogateescape")
+        data = without_navigation(data.decode("utf-8", errors="surrogateescape")).encode(
+            "utf-8", errors="surrogateescape"
+        )
     return hashlib.sha256(data).hexdigest()
 
 
@@ -123,8 +152,12 @@ def read_manifest(folder: Path) -> dict:
     if not isinstance(manifest, dict):
         return {}
     files = manifest.get("files")
-    if (not isinstance(files, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
-            or not isinstance(manifest.get("execution"), str) or not isinstance(manifest.get("export"), str)):
+    if (
+        not isinstance(files, dict)
+        or not all(isinstance(k, str) and isinstance(v, str) for k, v in files.items())
+        or not isinstance(manifest.get("execution"), str)
+        or not isinstance(manifest.get("export"), str)
+    ):
         return {}
     if any(Path(name).is_absolute() or ".." in Path(name).parts for name in files):
         return {}  # a manifest only ever names files inside its report folder
@@ -133,8 +166,14 @@ def read_manifest(folder: Path) -> dict:
 
 def manifest_text(execution: str, export: str, files: dict[str, str]) -> str:
     """The manifest: both cache keys and ``{relative path: sha256}`` of every file the report wrote."""
-    return json.dumps({"format": CACHE_FORMAT, "execution": execution, "export": export, "files": dict(files)},
-                      indent=1, sort_keys=True) + "\n"
+    return (
+        json.dumps(
+            {"format": CACHE_FORMAT, "execution": execution, "export": export, "files": dict(files)},
+            indent=1,
+            sort_keys=True,
+        )
+        + "\n"
+    )
 
 
 def damaged_files(folder: Path, manifest: dict) -> list[str]:
@@ -147,5 +186,8 @@ def damaged_files(folder: Path, manifest: dict) -> list[str]:
 
 def is_fresh(folder: Path, manifest: dict, execution: str, export: str) -> bool:
     """``manifest`` (of the last good build in ``folder``) has these keys and every file is intact."""
-    return (manifest.get("execution") == execution and manifest.get("export") == export
-            and not damaged_files(folder, manifest))
+    return (
+        manifest.get("execution") == execution
+        and manifest.get("export") == export
+        and not damaged_files(folder, manifest)
+    )

@@ -143,6 +143,7 @@ def plain_text(ax) -> None:
     for text in fig.findobj(Text):
         text.set_parse_math(False)
 
+
 #: Default colours of :func:`bar_chart`: one colour without ``hue``, a seaborn palette name with it.
 BAR_COLOUR = "#2b6cb0"
 BAR_HUE_PALETTE = "Set2"
@@ -197,8 +198,15 @@ def _legend_below(ax, rtl: bool) -> None:
     if handles:
         if rtl:
             handles, labels = handles[::-1], labels[::-1]
-        ax.figure.legend(handles, labels, loc="outside lower center", ncol=min(len(labels), 2), frameon=False,
-                         fontsize="small", markerfirst=not rtl)
+        ax.figure.legend(
+            handles,
+            labels,
+            loc="outside lower center",
+            ncol=min(len(labels), 2),
+            frameon=False,
+            fontsize="small",
+            markerfirst=not rtl,
+        )
 
 
 def participation_chart(
@@ -267,8 +275,9 @@ def participation_chart(
     for key, group in present.groupby(hue, sort=False):
         colour = palette.get(key, LINE_COLOUR)
         ax.vlines(group[x], group[low].astype(float), group[high].astype(float), color=colour, linewidth=3, alpha=0.5)
-        ax.scatter(group[x], group[y].astype(float), color=colour, s=60, zorder=3,
-                   label=drawable(hue_labels.get(key, key)))
+        ax.scatter(
+            group[x], group[y].astype(float), color=colour, s=60, zorder=3, label=drawable(hue_labels.get(key, key))
+        )
     ax.set_xlabel(drawable(xlabel))
     ax.set_ylabel(drawable(ylabel))
     ax.set_xticks(list(frame[x]))
@@ -406,12 +415,28 @@ def heatmap(
     ax = _axes(ax, size=_heatmap_size(shown))
     # Tick labels are set here, not by seaborn: seaborn draws the figure while placing its own labels,
     # before they could be marked as plain text.
-    sns.heatmap(shown, annot=True, fmt=fmt, cmap=HEATMAP_CMAP if cmap is None else cmap, cbar=False, linewidths=0.5, ax=ax,
-                annot_kws={"fontsize": "small"}, xticklabels=False, yticklabels=False)
-    ax.set_xticks([i + 0.5 for i in range(len(shown.columns))], labels=[str(c) for c in shown.columns],
-                  parse_math=False)
-    ax.set_yticks([i + 0.5 for i in range(len(shown.index))], labels=[str(i) for i in shown.index],
-                  parse_math=False, rotation=0, verticalalignment="center")
+    sns.heatmap(
+        shown,
+        annot=True,
+        fmt=fmt,
+        cmap=HEATMAP_CMAP if cmap is None else cmap,
+        cbar=False,
+        linewidths=0.5,
+        ax=ax,
+        annot_kws={"fontsize": "small"},
+        xticklabels=False,
+        yticklabels=False,
+    )
+    ax.set_xticks(
+        [i + 0.5 for i in range(len(shown.columns))], labels=[str(c) for c in shown.columns], parse_math=False
+    )
+    ax.set_yticks(
+        [i + 0.5 for i in range(len(shown.index))],
+        labels=[str(i) for i in shown.index],
+        parse_math=False,
+        rotation=0,
+        verticalalignment="center",
+    )
     ax.set_xlabel(drawable(xlabel))
     ax.set_ylabel(drawable(ylabel))
     ax.tick_params(axis="x", labelrotation=-45 if rtl else 45)

@@ -92,12 +92,12 @@ def _code(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths]
     try:
         total = sum(p.stat().st_size for p in paths if p.is_file()) + sum(
-            f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.txt") if f.is_file())
+            f.stat().st_size for p in paths if p.is_dir() for f in p.rglob("*.txt") if f.is_file()
+        )
     except OSError:
         total = 0  # the bar then counts without a total; the unreadable input is reported below
     # The bar shows only on a terminal and only once a run has lasted two seconds.
-    bar = tqdm(total=total or None, unit="B", unit_scale=True, file=sys.stderr, delay=2, disable=None,
-               desc="coding")
+    bar = tqdm(total=total or None, unit="B", unit_scale=True, file=sys.stderr, delay=2, disable=None, desc="coding")
     failed = 0
     # Rows go to a temporary file beside --out, renamed into place at the end: never a half-written file.
     partial = out.with_name(f".{out.name}.{os.getpid()}.tmp") if out is not None else None
@@ -112,10 +112,10 @@ def _code(args: argparse.Namespace) -> int:
                 bar.clear()
                 print(item, file=sys.stderr, flush=True)
                 continue
-            writer.writerow(csv_values(row))
+            writer.writerow(csv_values(row or {}))
             bar.update(item.size)
         bar.close()
-        if partial is not None:
+        if partial is not None and out is not None:
             handle.close()
             partial.replace(out)
     except KeyboardInterrupt:
@@ -130,13 +130,16 @@ def _code(args: argparse.Namespace) -> int:
             handle.close()
             partial.unlink(missing_ok=True)
     if failed:
-        print(f"mcis-report code: {failed} input(s) could not be coded (listed above); the others were coded",
-              file=sys.stderr)
+        print(
+            f"mcis-report code: {failed} input(s) could not be coded (listed above); the others were coded",
+            file=sys.stderr,
+        )
         return EXIT_USAGE
     return EXIT_OK
 
 
 def make_parser() -> argparse.ArgumentParser:
+    """The ``mcis-report`` argument parser (``validate``, ``build``, ``code``)."""
     parser = argparse.ArgumentParser(
         prog="mcis-report",
         description="Validate the MCIS data and build the narrative HTML report.",
@@ -148,28 +151,45 @@ def make_parser() -> argparse.ArgumentParser:
     validate.set_defaults(run=_validate)
 
     build = commands.add_parser("build", help="build the HTML report(s) under the output folder")
-    build.add_argument("--edition", default=None,
-                       help="edition year, or 'all' (default: the latest edition in the data)")
+    build.add_argument(
+        "--edition", default=None, help="edition year, or 'all' (default: the latest edition in the data)"
+    )
     build.add_argument("--lang", default="all", help="report language: en, ar or all (default: all)")
     build.add_argument("--data", default="data", help="data folder (default: data)")
     build.add_argument("--out", default="outputs", help="output folder (default: outputs)")
-    build.add_argument("--jobs", type=int, default=None,
-                       help="reports executed at the same time, one kernel each (default: number of CPUs)")
+    build.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        help="reports executed at the same time, one kernel each (default: number of CPUs)",
+    )
     build.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    build.add_argument("--timeout", type=int, default=None, metavar="SECONDS",
-                       help="fail a cell that runs longer than this (default: no limit)")
-    build.add_argument("--notebook", default=None, metavar="PATH",
-                       help="report notebook to run; its 'parameters' cell must declare edition, lang, data_dir "
-                            "and output_dir (default: the package's edition_report.ipynb)")
-    build.add_argument("--pdf", action="store_true",
-                       help="also print each report to report.pdf with headless Chromium (A4)")
+    build.add_argument(
+        "--timeout",
+        type=int,
+        default=None,
+        metavar="SECONDS",
+        help="fail a cell that runs longer than this (default: no limit)",
+    )
+    build.add_argument(
+        "--notebook",
+        default=None,
+        metavar="PATH",
+        help="report notebook to run; its 'parameters' cell must declare edition, lang, data_dir "
+        "and output_dir (default: the package's edition_report.ipynb)",
+    )
+    build.add_argument(
+        "--pdf", action="store_true", help="also print each report to report.pdf with headless Chromium (A4)"
+    )
     build.set_defaults(run=_build)
 
     code = commands.add_parser("code", help="tag texts with the codebook's frames (lexicon screening) as CSV")
-    code.add_argument("paths", nargs="+", metavar="PATH",
-                      help="folders (every .txt below them), UTF-8 .txt files or .csv files")
-    code.add_argument("--text-column", default="text", metavar="NAME",
-                      help="column holding the text in CSV files (default: text)")
+    code.add_argument(
+        "paths", nargs="+", metavar="PATH", help="folders (every .txt below them), UTF-8 .txt files or .csv files"
+    )
+    code.add_argument(
+        "--text-column", default="text", metavar="NAME", help="column holding the text in CSV files (default: text)"
+    )
     code.add_argument("--out", default=None, metavar="FILE", help="write the CSV here (default: standard output)")
     code.add_argument("--jobs", type=int, default=1, help="worker processes (default: 1)")
     code.add_argument("--data", default="data", help="data folder with codebook.yaml (default: data)")
@@ -178,6 +198,7 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit code (0, 1 a cell failed, 2 bad input, 130 interrupted)."""
     args = make_parser().parse_args(argv)
     return args.run(args)
 

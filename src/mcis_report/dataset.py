@@ -206,12 +206,12 @@ _LOADED: dict[tuple, Dataset] = {}
 
 def _files_state(data_dir: Path) -> tuple:
     """Name, size and modification time of every data file: changes whenever a file is edited."""
-    state = []
+    state: list[tuple[str, int | None, int | None]] = []
     for name in DATA_FILES:
         try:
             stat = (data_dir / name).stat()
         except OSError:
-            state.append((name, None))
+            state.append((name, None, None))
         else:
             state.append((name, stat.st_size, stat.st_mtime_ns))
     return (str(data_dir.resolve()), tuple(state))

@@ -14,6 +14,7 @@ import subprocess
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import nbformat
 from nbclient import NotebookClient
@@ -80,15 +81,22 @@ class KernelWorker:
         self.runtime_dir = runtime_dir
         self.name = name
         self.data_dir = data_dir
-        self.km = None
+        self.km: Any = None  # jupyter_client AsyncKernelManager once started
         self._lock = threading.Lock()
         self.runs = 0
         self.warnings: list[str] = []
 
     # -- kernel lifetime ---------------------------------------------------------------------
     def _client(self, nb, timeout: int | None = None) -> NotebookClient:
-        return NotebookClient(nb, km=self.km, kernel_name=KERNEL, timeout=timeout, record_timing=False,
-                              resources={"metadata": {"path": str(self.cwd)}}, allow_errors=False)
+        return NotebookClient(
+            nb,
+            km=self.km,
+            kernel_name=KERNEL,
+            timeout=timeout,
+            record_timing=False,
+            resources={"metadata": {"path": str(self.cwd)}},
+            allow_errors=False,
+        )
 
     def start(self) -> None:
         """Start the kernel and import the report package in it."""
@@ -104,8 +112,11 @@ class KernelWorker:
             self.km = AsyncKernelManager(kernel_name=KERNEL, **options)
         # The kernel's own start-up chatter (TCP warning, shutdown notices) is not build output.
         load = "" if self.data_dir is None else f"mcis_report.load_dataset({str(self.data_dir)!r})"
-        self._run(new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]), stderr=subprocess.DEVNULL,
-                  env=kernel_environment())
+        self._run(
+            new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]),
+            stderr=subprocess.DEVNULL,
+            env=kernel_environment(),
+        )
 
     def _run(self, nb, timeout: int | None = None, **start_kwargs):
         client = self._client(nb, timeout)

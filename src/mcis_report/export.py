@@ -1,5 +1,6 @@
-"""Export (build layer): executed notebook → normalised notebook bytes and one self-contained HTML page; the
-site around the pages (index, navigation, errata page) and their printing to PDF.
+"""Export (build layer): executed notebook → normalised notebook bytes and one self-contained HTML page.
+
+Also the site around the pages (index, navigation, errata page) and their printing to PDF.
 
 Normalisation drops everything that differs between two runs of the same inputs (timestamps, papermill
 metadata, random cell ids, kernel execution counts), so equal inputs give byte-identical files. The PDF is
@@ -83,6 +84,7 @@ def is_our_index(path: Path) -> bool:
 
 
 def notebook_bytes(nb) -> bytes:
+    """The notebook as the bytes written to ``report.ipynb``."""
     import nbformat
 
     return nbformat.writes(nb).encode("utf-8")
@@ -127,9 +129,16 @@ def export_html(nb, lang: str, title: str, nav: dict | None = None) -> str:
     blocks, which :func:`set_navigation` fills once the build knows which reports exist.
     """
     top, files = navigation_html(nav, lang)
-    resources = {"mcis": {"lang": lang, "dir": text("meta.dir", lang), "title": title, "css": stylesheet(),
-                          "nav": Markup(NAV_MARK[0]) + top + Markup(NAV_MARK[1]),
-                          "files": Markup(FILES_MARK[0]) + files + Markup(FILES_MARK[1])}}
+    resources = {
+        "mcis": {
+            "lang": lang,
+            "dir": text("meta.dir", lang),
+            "title": title,
+            "css": stylesheet(),
+            "nav": Markup(NAV_MARK[0]) + top + Markup(NAV_MARK[1]),
+            "files": Markup(FILES_MARK[0]) + files + Markup(FILES_MARK[1]),
+        }
+    }
     nb = copy.deepcopy(nb)
     for cell in nb.cells:  # the page shows the report, never the kernel's stream output
         if cell.get("cell_type") == "code":
@@ -147,15 +156,18 @@ _CHAPTER_END = re.compile(r"\n?</section>")
 
 
 def enhance(body: str, lang: str) -> str:
-    """Reader aids the report parts leave to the page: per-chapter "back to top" links, table cells that
-    know their column (stacked as cards on a phone), and links to each table's CSV and figure's SVG.
+    """Add the reader aids the report parts leave to the page.
+
+    Per-chapter "back to top" links, table cells that know their column (stacked as cards on a phone),
+    and links to each table's CSV and figure's SVG.
 
     Only markup our own report parts write is touched (``<table id="tab-…">``, ``<figure id="fig-…">``,
     ``<section class="chapter">``); the text inside is already escaped.
     """
     target = "#top" if 'id="top"' in body else "#site-nav"
     to_top = Markup('\n<p class="to-top"><a href="{}">{}</a></p>\n</section>').format(
-        target, text("meta.back_to_top", lang))
+        target, text("meta.back_to_top", lang)
+    )
     body = _CHAPTER_END.sub(lambda m: str(to_top), body) if '<section class="chapter"' in body else body
     body = _TABLE.sub(lambda m: _table_cards(m.group(0), m.group(1), lang), body)
     return _FIGURE.sub(lambda m: _figure_links(m, lang), body)
@@ -167,9 +179,11 @@ def _table_cards(table: str, name: str, lang: str) -> str:
 
     soup = BeautifulSoup(table, "html.parser")
     element = soup.table
+    if element is None:  # not a table: leave it as it is
+        return table
     headers = [th.get_text(" ", strip=True) for th in element.select("thead th")]
     if len(headers) >= 3:  # two-column tables read well as they are
-        element["class"] = ["stack"]
+        element["class"] = "stack"
         for row in element.select("tbody tr"):
             for cell, header in zip(row.find_all("td", recursive=False), headers, strict=False):
                 cell["data-label"] = header
@@ -190,9 +204,12 @@ def _figure_links(match: re.Match, lang: str) -> str:
     """The figure's image opens its full-size SVG (a phone can zoom into it); the caption says so."""
     name, image, caption = match.groups()
     href = f"figures/{name}.svg"
-    return str(Markup('<figure id="fig-{0}"><a class="figure-zoom" href="{1}"><img {2}></a>{3} '
-                      '<a class="file-link" href="{1}">{4}</a></figcaption>').format(
-        name, href, Markup(image), Markup(caption), text("meta.file_svg", lang)))
+    return str(
+        Markup(
+            '<figure id="fig-{0}"><a class="figure-zoom" href="{1}"><img {2}></a>{3} '
+            '<a class="file-link" href="{1}">{4}</a></figcaption>'
+        ).format(name, href, Markup(image), Markup(caption), text("meta.file_svg", lang))
+    )
 
 
 def navigation_html(nav: dict | None, lang: str) -> tuple[Markup, Markup]:
@@ -216,23 +233,37 @@ def _nav_digest(nav: dict | None, lang: str) -> str:
 def set_navigation(page: str, nav: dict | None, lang: str) -> str:
     """``page`` with its navigation blocks replaced by ``nav``'s (the rest of the page untouched)."""
     top, files = navigation_html(nav, lang)
-    marks = ((_NAV_START, NAV_MARK[1], f"<!--mcis-nav:{_nav_digest(nav, lang)}-->", top),
-             (re.compile(re.escape(FILES_MARK[0])), FILES_MARK[1], FILES_MARK[0], files))
+    marks = (
+        (_NAV_START, NAV_MARK[1], f"<!--mcis-nav:{_nav_digest(nav, lang)}-->", top),
+        (re.compile(re.escape(FILES_MARK[0])), FILES_MARK[1], FILES_MARK[0], files),
+    )
     for start, end, opening, block in marks:
         found = start.search(page)
         if found:
-            rest = page[found.end():].partition(end)[2]
-            page = page[:found.start()] + opening + str(block) + end + rest
+            rest = page[found.end() :].partition(end)[2]
+            page = page[: found.start()] + opening + str(block) + end + rest
     return page
 
 
 def without_navigation(page: str) -> str:
-    """``page`` with its navigation blocks emptied: what the build fingerprints, since a report's links
-    change whenever another report is built."""
-    page = re.sub(r"<!--mcis-nav(?::[0-9a-f]+)?-->.*?<!--/mcis-nav-->", "<!--mcis-nav--><!--/mcis-nav-->", page,
-                  count=1, flags=re.DOTALL)
-    return re.sub(re.escape(FILES_MARK[0]) + ".*?" + re.escape(FILES_MARK[1]), FILES_MARK[0] + FILES_MARK[1], page,
-                  count=1, flags=re.DOTALL)
+    """``page`` with its navigation blocks emptied.
+
+    This is what the build fingerprints, since a report's links change whenever another report is built.
+    """
+    page = re.sub(
+        r"<!--mcis-nav(?::[0-9a-f]+)?-->.*?<!--/mcis-nav-->",
+        "<!--mcis-nav--><!--/mcis-nav-->",
+        page,
+        count=1,
+        flags=re.DOTALL,
+    )
+    return re.sub(
+        re.escape(FILES_MARK[0]) + ".*?" + re.escape(FILES_MARK[1]),
+        FILES_MARK[0] + FILES_MARK[1],
+        page,
+        count=1,
+        flags=re.DOTALL,
+    )
 
 
 def _current_digest(path: Path) -> str | None:
@@ -265,10 +296,22 @@ def navigation(out: Path, folder: str, lang: str) -> dict:
         the same language), ``trends``, ``tables`` and ``figures`` (the report's own files).
     """
     years = sorted(int(p.parent.parent.name) for p in out.glob(f"[0-9][0-9][0-9][0-9]/{lang}/report.html"))
-    nav: dict = {"index": "../../index.html", "previous": None, "next": None, "trends": None,
-                 "languages": [{"lang": code, "dir": text("meta.dir", code), "name": text("meta.language_name", code),
-                                "href": f"../{code}/report.html"}
-                               for code in _report_languages(out, folder) if code != lang]}
+    nav: dict = {
+        "index": "../../index.html",
+        "previous": None,
+        "next": None,
+        "trends": None,
+        "languages": [
+            {
+                "lang": code,
+                "dir": text("meta.dir", code),
+                "name": text("meta.language_name", code),
+                "href": f"../{code}/report.html",
+            }
+            for code in _report_languages(out, folder)
+            if code != lang
+        ],
+    }
     if folder.isdigit():
         year = int(folder)
         earlier, later = [y for y in years if y < year], [y for y in years if y > year]
@@ -280,14 +323,21 @@ def navigation(out: Path, folder: str, lang: str) -> dict:
             nav["trends"] = f"../../trends/{lang}/report.html"
     listed = _listed_files(out / folder / lang)
     present = [f for f in sorted(listed) if (out / folder / lang / f).is_file()]
-    nav["tables"] = [{"href": f, "name": Path(f).name} for f in present if f.startswith("tables/") and f.endswith(".csv")]
-    nav["figures"] = [{"href": f, "name": Path(f).name} for f in present if f.startswith("figures/") and f.endswith(".svg")]
+    nav["tables"] = [
+        {"href": f, "name": Path(f).name} for f in present if f.startswith("tables/") and f.endswith(".csv")
+    ]
+    nav["figures"] = [
+        {"href": f, "name": Path(f).name} for f in present if f.startswith("figures/") and f.endswith(".svg")
+    ]
     return nav
 
 
 def _listed_files(report_dir: Path) -> list[str]:
-    """The files a report folder's ``artifacts.json`` lists (read here without importing the report package,
-    which loads pandas and matplotlib: a build with nothing to do stays fast)."""
+    """The files a report folder's ``artifacts.json`` lists.
+
+    Read here without importing the report package, which loads pandas and matplotlib: a build with
+    nothing to do stays fast.
+    """
     import json
 
     try:
@@ -343,9 +393,14 @@ def _site_environment():
     return environment
 
 
-def index_page(reports: list[tuple[int, str]], summaries: dict[str, list[dict]] | None = None,
-               trends: list[str] | tuple[str, ...] = (), version: str = "", errata: str | None = None,
-               methods: set[tuple[int, str]] | frozenset = frozenset()) -> str:
+def index_page(
+    reports: list[tuple[int, str]],
+    summaries: dict[str, list[dict]] | None = None,
+    trends: list[str] | tuple[str, ...] = (),
+    version: str = "",
+    errata: str | None = None,
+    methods: set[tuple[int, str]] | frozenset = frozenset(),
+) -> str:
     """``index.html``: the trends report first, then one card per edition with a card per language.
 
     Parameters
@@ -371,47 +426,83 @@ def index_page(reports: list[tuple[int, str]], summaries: dict[str, list[dict]] 
     for code, rows in summaries.items():
         for row in rows:
             by_year.setdefault(int(row["year"]), {})[code] = row
-    for year, code in present:
+    for year, _code in present:
         by_year.setdefault(year, {})
     editions = []
     for year in sorted(by_year, reverse=True):
-        rows = by_year[year]
-        held = all(row.get("held", True) for row in rows.values())
-        codes = sorted({c for y, c in present if y == year} | (set(rows) if not held else set()),
-                       key=order.__getitem__)
+        by_lang = by_year[year]
+        held = all(row.get("held", True) for row in by_lang.values())
+        codes = sorted(
+            {c for y, c in present if y == year} | (set(by_lang) if not held else set()), key=order.__getitem__
+        )
         if held and not codes:
             continue  # an edition without a report built: nothing to link
         entries = []
         for code in codes:
-            row = rows.get(code, {})
+            row = by_lang.get(code, {})
             built = (year, code) in present
-            entries.append({
-                "lang": code, "dir": text("meta.dir", code),
-                "href": f"{year}/{code}/report.html" if built else "",
-                "label": text("meta.report_title", code, year=year),
-                "dates": row.get("dates", ""), "summary": row.get("summary", ""),
-                "evidence": row.get("evidence", ""), "evidence_label": row.get("evidence_label", ""),
-                "method": f"{year}/{code}/report.html#method" if (year, code) in methods else "",
-                "method_label": text("meta.index_method", code),
-                "not_held": text("meta.index_not_held", code), "note": row.get("note", ""),
-            })
+            entries.append(
+                {
+                    "lang": code,
+                    "dir": text("meta.dir", code),
+                    "href": f"{year}/{code}/report.html" if built else "",
+                    "label": text("meta.report_title", code, year=year),
+                    "dates": row.get("dates", ""),
+                    "summary": row.get("summary", ""),
+                    "evidence": row.get("evidence", ""),
+                    "evidence_label": row.get("evidence_label", ""),
+                    "method": f"{year}/{code}/report.html#method" if (year, code) in methods else "",
+                    "method_label": text("meta.index_method", code),
+                    "not_held": text("meta.index_not_held", code),
+                    "note": row.get("note", ""),
+                }
+            )
         editions.append({"year": year, "held": held, "languages": entries})
     intro = []
     for code in languages():
-        cite = Markup(escape(template("meta.index_cite", code))).format(
-            version=Markup('<bdi dir="ltr">{}</bdi>').format(version)) if version else ""
-        intro.append({"lang": code, "dir": text("meta.dir", code), "title": text("meta.index_title", code),
-                      "about": text("meta.index_about", code), "trends": text("meta.nav_trends", code),
-                      "editions": text("meta.index_editions", code), "cite_title": text("meta.index_cite_title", code),
-                      "cite": cite, "errata": text("meta.index_errata", code),
-                      "no_errata": text("meta.index_no_errata", code)})
-    trend_cards = [{"lang": code, "dir": text("meta.dir", code), "href": f"trends/{code}/report.html",
-                    "label": text("meta.nav_trends", code), "intro": text("meta.index_trends_intro", code)}
-                   for code in sorted(trends, key=lambda c: order.get(c, 99)) if code in order]
+        cite = (
+            Markup(escape(template("meta.index_cite", code))).format(
+                version=Markup('<bdi dir="ltr">{}</bdi>').format(version)
+            )
+            if version
+            else ""
+        )
+        intro.append(
+            {
+                "lang": code,
+                "dir": text("meta.dir", code),
+                "title": text("meta.index_title", code),
+                "about": text("meta.index_about", code),
+                "trends": text("meta.nav_trends", code),
+                "editions": text("meta.index_editions", code),
+                "cite_title": text("meta.index_cite_title", code),
+                "cite": cite,
+                "errata": text("meta.index_errata", code),
+                "no_errata": text("meta.index_no_errata", code),
+            }
+        )
+    trend_cards = [
+        {
+            "lang": code,
+            "dir": text("meta.dir", code),
+            "href": f"trends/{code}/report.html",
+            "label": text("meta.nav_trends", code),
+            "intro": text("meta.index_trends_intro", code),
+        }
+        for code in sorted(trends, key=lambda c: order.get(c, 99))
+        if code in order
+    ]
     with _exporter_lock:
         page = _site_environment().get_template("index.html.j2")
-        return page.render(first=intro[0], intro=intro, editions=editions, trends=trend_cards, css=Markup(stylesheet()),
-                           errata=errata, title=" · ".join(i["title"] for i in intro))
+        return page.render(
+            first=intro[0],
+            intro=intro,
+            editions=editions,
+            trends=trend_cards,
+            css=Markup(stylesheet()),
+            errata=errata,
+            title=" · ".join(i["title"] for i in intro),
+        )
 
 
 # --- the site around the reports -----------------------------------------------------------------------------
@@ -460,8 +551,13 @@ def site_facts(out: Path, data: Path | None, write: Callable[[Path, str], None])
         latest = _latest_entry(changelog.read_text(encoding="utf-8"))
         version = f"{latest} ({version})" if latest else version
     if summaries is not None:
-        write(stored_path, json.dumps({"key": key, "summaries": summaries, "version": version},
-                                      ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        write(
+            stored_path,
+            json.dumps(
+                {"key": key, "summaries": summaries, "version": version}, ensure_ascii=False, indent=1, sort_keys=True
+            )
+            + "\n",
+        )
     return summaries, version
 
 
@@ -474,8 +570,13 @@ def changelog_page(changelog: str) -> str:
     titles = " · ".join(text("meta.index_errata", code) for code in languages())
     with _exporter_lock:
         page = _site_environment().get_template("changelog.html.j2")
-        return page.render(title=titles, body=body, css=Markup(stylesheet()), index="index.html",
-                           index_label=text("meta.nav_index", "en"))
+        return page.render(
+            title=titles,
+            body=body,
+            css=Markup(stylesheet()),
+            index="index.html",
+            index_label=text("meta.nav_index", "en"),
+        )
 
 
 def _links_method(page: Path) -> bool:
@@ -485,8 +586,11 @@ def _links_method(page: Path) -> bool:
 
 
 def write_site(out: Path, data: Path | None, write: Callable[[Path, str], None]) -> Path:
-    """Bring the site around the reports up to date: every report's navigation, the changelog page and
-    ``index.html``; each file is written only when it changes."""
+    """Bring the site around the reports up to date.
+
+    Every report's navigation, the changelog page and ``index.html``; each file is written only when it
+    changes.
+    """
 
     def update(path: Path, content: str) -> None:
         if not path.is_file() or path.read_text(encoding="utf-8") != content:
@@ -500,8 +604,11 @@ def write_site(out: Path, data: Path | None, write: Callable[[Path, str], None])
         errata = ERRATA_PAGE
     summaries, version = site_facts(out, data, write)
     # Only folders this build could have written: a stray ``2023/fr`` is not a report.
-    reports = [(int(p.parts[-3]), p.parts[-2]) for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")
-               if p.parts[-2] in languages() and p.parts[-3].isascii()]
+    reports = [
+        (int(p.parts[-3]), p.parts[-2])
+        for p in out.glob("[0-9][0-9][0-9][0-9]/*/report.html")
+        if p.parts[-2] in languages() and p.parts[-3].isascii()
+    ]
     methods = {(year, code) for year, code in reports if _links_method(out / str(year) / code / "report.html")}
     trends = [code for code in languages() if (out / "trends" / code / "report.html").is_file()]
     index = out / "index.html"
@@ -514,8 +621,16 @@ def write_site(out: Path, data: Path | None, write: Callable[[Path, str], None])
 #: Executable names of Chromium, Debian's first.
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 #: Headless printing of a local file: no network, no profile of the user's, no background services.
-CHROMIUM_FLAGS = ("--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--disable-extensions", "--no-pdf-header-footer")
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-extensions",
+    "--no-pdf-header-footer",
+)
 
 
 class PdfError(RuntimeError):
@@ -544,8 +659,13 @@ def print_pdf(page: Path, pdf: Path, timeout: int = 180) -> Path:
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
         try:
-            result = subprocess.run([chromium, *flags, page.resolve().as_uri()], capture_output=True, text=True,
-                                    timeout=timeout, check=False)
+            result = subprocess.run(
+                [chromium, *flags, page.resolve().as_uri()],
+                capture_output=True,
+                text=True,
+                timeout=timeout,
+                check=False,
+            )
         except subprocess.TimeoutExpired:
             raise PdfError(f"{page}: Chromium did not finish printing within {timeout} s") from None
         if not target.is_file() or target.stat().st_size == 0:

@@ -130,8 +130,9 @@ def wilson_interval(k: int, n: int, z: float = DEFAULT.z) -> tuple[float, float]
     return max(0.0, centre - half), min(1.0, centre + half)
 
 
-def share_test(k1: int, n1: int, k2: int, n2: int, min_n: int, min_points: float,
-               th: Thresholds = DEFAULT) -> str | None:
+def share_test(
+    k1: int, n1: int, k2: int, n2: int, min_n: int, min_points: float, th: Thresholds = DEFAULT
+) -> str | None:
     """Strength of the difference between two shares, or ``None`` when it must not be stated.
 
     ``strong``: both n ≥ ``min_n`` and the Wilson intervals do not overlap; ``moderate``: both n ≥
@@ -201,7 +202,7 @@ def participation_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> 
     change, scaled so that 50 % counts as 1.
     """
     out = []
-    earlier = [y for y in ds.years if y < year][-th.participation_window:][::-1]
+    earlier = [y for y in ds.years if y < year][-th.participation_window :][::-1]
     for metric in PARTICIPATION_METRICS:
         now = _used(ds, year, metric)
         if now is None:
@@ -219,15 +220,24 @@ def participation_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> 
             continue
         direction = directions.pop()
         sources = tuple(now["source_ids"]) + tuple(s for _, b, _ in compared for s in b["source_ids"])
-        out.append(Finding(
-            kind="participation", variant=str(direction), chapter="editions",
-            strength="strong" if len(compared) >= 2 else "moderate",
-            effect=min(1.0, max(abs(c.relative or 0) for _, _, c in compared) / 0.5),
-            n=len(compared),
-            values={"metric": metric, "year": year, "value": now["value"], "qualifier": now["qualifier"],
-                    "earlier": tuple((y, b["value"], b["qualifier"]) for y, b, _ in compared)},
-            source_ids=tuple(dict.fromkeys(sources)),
-        ))
+        out.append(
+            Finding(
+                kind="participation",
+                variant=str(direction),
+                chapter="editions",
+                strength="strong" if len(compared) >= 2 else "moderate",
+                effect=min(1.0, max(abs(c.relative or 0) for _, _, c in compared) / 0.5),
+                n=len(compared),
+                values={
+                    "metric": metric,
+                    "year": year,
+                    "value": now["value"],
+                    "qualifier": now["qualifier"],
+                    "earlier": tuple((y, b["value"], b["qualifier"]) for y, b, _ in compared),
+                },
+                source_ids=tuple(dict.fromkeys(sources)),
+            )
+        )
     return out
 
 
@@ -238,8 +248,17 @@ def figure_changes(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> pd.DataF
     direction (up/down/similar or None) and reason (timing/qualifier/missing or None).
     """
     previous = an.previous_edition_year(ds, year)
-    columns = ["metric", "before", "before_qualifier", "before_timing", "after", "after_qualifier",
-               "after_timing", "direction", "reason"]
+    columns = [
+        "metric",
+        "before",
+        "before_qualifier",
+        "before_timing",
+        "after",
+        "after_qualifier",
+        "after_timing",
+        "direction",
+        "reason",
+    ]
     if previous is None:
         return pd.DataFrame(columns=columns)
     now, before = an.headline_figures(ds, year), an.headline_figures(ds, previous)
@@ -248,19 +267,35 @@ def figure_changes(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> pd.DataF
         a = now[now["metric"] == metric]
         b = before[before["metric"] == metric]
         if a.empty or b.empty:
-            rows.append({"metric": metric, "before": None if b.empty else int(b.iloc[0]["value"]),
-                         "before_qualifier": None if b.empty else b.iloc[0]["qualifier"],
-                         "before_timing": None if b.empty else b.iloc[0]["timing"],
-                         "after": None if a.empty else int(a.iloc[0]["value"]),
-                         "after_qualifier": None if a.empty else a.iloc[0]["qualifier"],
-                         "after_timing": None if a.empty else a.iloc[0]["timing"],
-                         "direction": None, "reason": "missing"})
+            rows.append(
+                {
+                    "metric": metric,
+                    "before": None if b.empty else int(b.iloc[0]["value"]),
+                    "before_qualifier": None if b.empty else b.iloc[0]["qualifier"],
+                    "before_timing": None if b.empty else b.iloc[0]["timing"],
+                    "after": None if a.empty else int(a.iloc[0]["value"]),
+                    "after_qualifier": None if a.empty else a.iloc[0]["qualifier"],
+                    "after_timing": None if a.empty else a.iloc[0]["timing"],
+                    "direction": None,
+                    "reason": "missing",
+                }
+            )
             continue
         ra, rb = a.iloc[0], b.iloc[0]
         c = compare_figures(rb, ra, th)
-        rows.append({"metric": metric, "before": int(rb["value"]), "before_qualifier": rb["qualifier"],
-                     "before_timing": rb["timing"], "after": int(ra["value"]), "after_qualifier": ra["qualifier"],
-                     "after_timing": ra["timing"], "direction": c.direction, "reason": c.reason})
+        rows.append(
+            {
+                "metric": metric,
+                "before": int(rb["value"]),
+                "before_qualifier": rb["qualifier"],
+                "before_timing": rb["timing"],
+                "after": int(ra["value"]),
+                "after_qualifier": ra["qualifier"],
+                "after_timing": ra["timing"],
+                "direction": c.direction,
+                "reason": c.reason,
+            }
+        )
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -276,16 +311,26 @@ def western_finding(ds: Dataset, year: int) -> Finding:
     now = str(ed["western_participation"])
     d = an.delegations_for(ds, year)
     outside = sorted(bloc_members_not_western(ds, year) & set(d["country"].dropna()))
-    attending_western = sorted(western_states(ds, year) & set(d.loc[d["attendance"].isin(an.ATTENDED), "country"]
-                                                              .dropna()))
+    attending_western = sorted(
+        western_states(ds, year) & set(d.loc[d["attendance"].isin(an.ATTENDED), "country"].dropna())
+    )
     changed = before is not None and before != now
     return Finding(
-        kind="western", variant="changed" if changed else ("same" if before else "first"), chapter="changes",
-        strength="strong" if changed else "descriptive", effect=0.8 if changed else 0.4, n=1,
-        values={"year": year, "status": now, "previous": previous, "previous_status": before,
-                "outside": tuple(outside),
-                "outside_attendance": tuple(str(d.loc[d["country"] == c, "attendance"].iloc[0]) for c in outside),
-                "attending_western": tuple(attending_western)},
+        kind="western",
+        variant="changed" if changed else ("same" if before else "first"),
+        chapter="changes",
+        strength="strong" if changed else "descriptive",
+        effect=0.8 if changed else 0.4,
+        n=1,
+        values={
+            "year": year,
+            "status": now,
+            "previous": previous,
+            "previous_status": before,
+            "outside": tuple(outside),
+            "outside_attendance": tuple(str(d.loc[d["country"] == c, "attendance"].iloc[0]) for c in outside),
+            "attending_western": tuple(attending_western),
+        },
         source_ids=tuple(ed["source_ids"]),
     )
 
@@ -308,10 +353,19 @@ def top_frame_finding(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> Findi
     totals = an.frame_totals(ds, year).set_index("frame")
     leaders, top, rest = _ranked(totals["claims"])
     return Finding(
-        kind="top_frame", variant="tie" if len(leaders) > 1 else "single", chapter="messaging",
-        strength="descriptive", effect=top / len(claims), n=len(claims),
-        values={"frames": leaders, "claims": top, "speakers": int(totals.loc[list(leaders), "speakers"].max()),
-                "total": len(claims), "next": rest[:2]},
+        kind="top_frame",
+        variant="tie" if len(leaders) > 1 else "single",
+        chapter="messaging",
+        strength="descriptive",
+        effect=top / len(claims),
+        n=len(claims),
+        values={
+            "frames": leaders,
+            "claims": top,
+            "speakers": int(totals.loc[list(leaders), "speakers"].max()),
+            "total": len(claims),
+            "next": rest[:2],
+        },
         source_ids=an.cited_sources(claims),
     )
 
@@ -326,10 +380,20 @@ def blame_finding(ds: Dataset, year: int) -> Finding | None:
     leaders, top, rest = _ranked(counts["claims"])
     blaming = int(claims["targets"].map(len).gt(0).sum())
     return Finding(
-        kind="blame", variant="tie" if len(leaders) > 1 else "single", chapter="messaging",
-        strength="descriptive", effect=top / len(claims), n=len(claims),
-        values={"targets": leaders, "claims": top, "speakers": int(counts.loc[list(leaders), "speakers"].max()),
-                "blaming": blaming, "total": len(claims), "next": rest[:2]},
+        kind="blame",
+        variant="tie" if len(leaders) > 1 else "single",
+        chapter="messaging",
+        strength="descriptive",
+        effect=top / len(claims),
+        n=len(claims),
+        values={
+            "targets": leaders,
+            "claims": top,
+            "speakers": int(counts.loc[list(leaders), "speakers"].max()),
+            "blaming": blaming,
+            "total": len(claims),
+            "next": rest[:2],
+        },
         source_ids=an.cited_sources(claims[claims["targets"].map(len) > 0]),
     )
 
@@ -343,8 +407,15 @@ def group_stance(ds: Dataset, year: int) -> pd.DataFrame:
     rows = []
     for gid in [g for g in order if g in set(c["group"])]:
         sub = c[c["group"] == gid]
-        rows.append({"group": gid, "claims": len(sub), "critical": int((sub["stance"] == "critical").sum()),
-                     "speakers": tuple(dict.fromkeys(sub["speaker_en"])), "source_ids": an.cited_sources(sub)})
+        rows.append(
+            {
+                "group": gid,
+                "claims": len(sub),
+                "critical": int((sub["stance"] == "critical").sum()),
+                "speakers": tuple(dict.fromkeys(sub["speaker_en"])),
+                "source_ids": an.cited_sources(sub),
+            }
+        )
     table = pd.DataFrame(rows, columns=["group", "claims", "critical", "speakers", "source_ids"])
     table["share"] = table["critical"] / table["claims"].where(table["claims"] > 0)
     return table
@@ -363,18 +434,37 @@ def group_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[Fin
     host = table[table["group"] == host_group].iloc[0]
     out = []
     for row in table[table["group"] != host_group].itertuples():
-        strength = share_test(int(row.critical), int(row.claims), int(host.critical), int(host.claims),
-                              th.min_group_claims, th.min_points_group, th)
+        strength = share_test(
+            int(row.critical),
+            int(row.claims),
+            int(host.critical),
+            int(host.claims),
+            th.min_group_claims,
+            th.min_points_group,
+            th,
+        )
         if strength is None:
             continue
         gap = row.share - host.share
-        out.append(Finding(
-            kind="group", variant="less_critical" if gap < 0 else "more_critical", chapter="partners",
-            strength=strength, effect=min(1.0, abs(gap) / 0.6), n=int(row.claims) + int(host.claims),
-            values={"group": row.group, "critical": int(row.critical), "claims": int(row.claims),
-                    "host_group": host_group, "host_critical": int(host.critical), "host_claims": int(host.claims)},
-            source_ids=tuple(row.source_ids),
-        ))
+        out.append(
+            Finding(
+                kind="group",
+                variant="less_critical" if gap < 0 else "more_critical",
+                chapter="partners",
+                strength=strength,
+                effect=min(1.0, abs(gap) / 0.6),
+                n=int(row.claims) + int(host.claims),
+                values={
+                    "group": row.group,
+                    "critical": int(row.critical),
+                    "claims": int(row.claims),
+                    "host_group": host_group,
+                    "host_critical": int(host.critical),
+                    "host_claims": int(host.claims),
+                },
+                source_ids=tuple(row.source_ids),
+            )
+        )
     return out
 
 
@@ -401,12 +491,25 @@ def frame_shift_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> li
         if strength is None or (k0 == 0 and k1 >= th.min_new_frame_claims):
             continue  # a frame absent before is reported as new, not as a shift
         delta = k1 / n_now - k0 / n_before
-        out.append(Finding(
-            kind="frame_shift", variant="up" if delta > 0 else "down", chapter="changes", strength=strength,
-            effect=min(1.0, abs(delta) / 0.3), n=n_now + n_before,
-            values={"frame": frame, "year": year, "previous": previous, "claims": k1, "total": n_now,
-                    "claims_before": k0, "total_before": n_before},
-        ))
+        out.append(
+            Finding(
+                kind="frame_shift",
+                variant="up" if delta > 0 else "down",
+                chapter="changes",
+                strength=strength,
+                effect=min(1.0, abs(delta) / 0.3),
+                n=n_now + n_before,
+                values={
+                    "frame": frame,
+                    "year": year,
+                    "previous": previous,
+                    "claims": k1,
+                    "total": n_now,
+                    "claims_before": k0,
+                    "total_before": n_before,
+                },
+            )
+        )
     return out
 
 
@@ -424,13 +527,28 @@ def new_frame_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list
     if n_now < th.min_claims_shift or n_before < th.min_claims_shift:
         return []
     out = []
-    for frame in [f for f in ds.frames["id"] if int(now.get(f, 0)) >= th.min_new_frame_claims
-                  and int(before.get(f, 0)) == 0]:
+    for frame in [
+        f for f in ds.frames["id"] if int(now.get(f, 0)) >= th.min_new_frame_claims and int(before.get(f, 0)) == 0
+    ]:
         k = int(now[frame])
-        out.append(Finding(kind="new_frame", variant="new", chapter="changes", strength="moderate",
-                           effect=min(1.0, k / n_now / 0.2), n=n_now,
-                           values={"frame": frame, "year": year, "previous": previous, "claims": k,
-                                   "total": n_now, "total_before": n_before}))
+        out.append(
+            Finding(
+                kind="new_frame",
+                variant="new",
+                chapter="changes",
+                strength="moderate",
+                effect=min(1.0, k / n_now / 0.2),
+                n=n_now,
+                values={
+                    "frame": frame,
+                    "year": year,
+                    "previous": previous,
+                    "claims": k,
+                    "total": n_now,
+                    "total_before": n_before,
+                },
+            )
+        )
     return out
 
 
@@ -449,13 +567,23 @@ def article_finding(ds: Dataset, year: int) -> Finding | None:
     wrong = int(verdicts.get("contradicted", 0))
     partly = int(verdicts.get("partly_supported", 0))
     variant = "errors" if wrong else ("partly" if partly else "holds")
-    return Finding(kind="article", variant=variant, chapter="checks", strength="strong",
-                   effect=min(1.0, (wrong + 0.5 * partly) / len(checks) / 0.4), n=len(checks),
-                   values={"checks": len(checks), "supported": int(verdicts.get("supported", 0)),
-                           "partly": partly, "contradicted": wrong,
-                           "unverified": int(verdicts.get("unverified", 0)),
-                           "contradicted_ids": tuple(checks.loc[checks["verdict"] == "contradicted", "check_id"])},
-                   source_ids=an.cited_sources(checks[checks["verdict"] == "contradicted"]))
+    return Finding(
+        kind="article",
+        variant=variant,
+        chapter="checks",
+        strength="strong",
+        effect=min(1.0, (wrong + 0.5 * partly) / len(checks) / 0.4),
+        n=len(checks),
+        values={
+            "checks": len(checks),
+            "supported": int(verdicts.get("supported", 0)),
+            "partly": partly,
+            "contradicted": wrong,
+            "unverified": int(verdicts.get("unverified", 0)),
+            "contradicted_ids": tuple(checks.loc[checks["verdict"] == "contradicted", "check_id"]),
+        },
+        source_ids=an.cited_sources(checks[checks["verdict"] == "contradicted"]),
+    )
 
 
 def is_thin(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> bool:
@@ -491,19 +619,35 @@ def region_ranking(ds: Dataset, year: int) -> list[dict]:
                 inner.setdefault(top, {}).setdefault(region, set()).add(row.claim_id)
     order = {r: i for i, r in enumerate(ds.claim_regions["id"])}
     ranked = sorted(mentions, key=lambda r: (-len(mentions[r]), order.get(r, 999)))
-    return [{"region": r, "claims": len(mentions[r]),
-             "inside": tuple(sorted(((k, len(v)) for k, v in inner.get(r, {}).items()),
-                                    key=lambda kv: (-kv[1], order.get(kv[0], 999))))}
-            for r in ranked]
+    return [
+        {
+            "region": r,
+            "claims": len(mentions[r]),
+            "inside": tuple(
+                sorted(
+                    ((k, len(v)) for k, v in inner.get(r, {}).items()), key=lambda kv: (-kv[1], order.get(kv[0], 999))
+                )
+            ),
+        }
+        for r in ranked
+    ]
 
 
 def edition_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[Finding]:
     """Every finding of ``year``, highest score first (ties in a stable order of kinds)."""
     found: list[Finding] = []
     if is_thin(ds, year, th):
-        found.append(Finding(kind="thin", variant="none" if an.claims_for(ds, year).empty else "few",
-                             chapter="messaging", strength="descriptive", effect=1.0,
-                             n=len(an.claims_for(ds, year)), values={"year": year, "min": th.thin_claims}))
+        found.append(
+            Finding(
+                kind="thin",
+                variant="none" if an.claims_for(ds, year).empty else "few",
+                chapter="messaging",
+                strength="descriptive",
+                effect=1.0,
+                n=len(an.claims_for(ds, year)),
+                values={"year": year, "min": th.thin_claims},
+            )
+        )
     found += participation_findings(ds, year, th)
     found.append(western_finding(ds, year))
     if not is_thin(ds, year, th):
@@ -516,8 +660,7 @@ def edition_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[F
     article = article_finding(ds, year)
     if article is not None:
         found.append(article)
-    kinds = ["thin", "participation", "article", "group", "western", "frame_shift", "new_frame", "top_frame",
-             "blame"]
+    kinds = ["thin", "participation", "article", "group", "western", "frame_shift", "new_frame", "top_frame", "blame"]
     return sorted(found, key=lambda f: (-f.score, kinds.index(f.kind)))
 
 

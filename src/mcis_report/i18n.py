@@ -116,15 +116,20 @@ def check_language(lang: str) -> list[str]:
     reference, own = catalogue(DEFAULT_LANGUAGE), catalogue(lang)
     missing = sorted(set(reference) - set(own))
     if missing:
-        problems.append(f"catalogue {lang}.yaml lacks {len(missing)} key(s): {', '.join(missing[:8])}"
-                        + (" …" if len(missing) > 8 else ""))
+        problems.append(
+            f"catalogue {lang}.yaml lacks {len(missing)} key(s): {', '.join(missing[:8])}"
+            + (" …" if len(missing) > 8 else "")
+        )
     for key in sorted(set(reference) & set(own)):
         if key == "meta.locale":
             continue
         if placeholders(reference[key]) != placeholders(own[key]):
-            problems.append(f"catalogue {lang}.yaml, {key}: placeholders {sorted(placeholders(own[key]))} "
-                            f"differ from {DEFAULT_LANGUAGE}.yaml's {sorted(placeholders(reference[key]))}")
+            problems.append(
+                f"catalogue {lang}.yaml, {key}: placeholders {sorted(placeholders(own[key]))} "
+                f"differ from {DEFAULT_LANGUAGE}.yaml's {sorted(placeholders(reference[key]))}"
+            )
         if isinstance(reference[key], dict) and isinstance(own[key], dict) and not needed <= set(own[key]):
-            problems.append(f"catalogue {lang}.yaml, {key}: lacks the plural form(s) "
-                            f"{', '.join(sorted(needed - set(own[key])))}")
+            problems.append(
+                f"catalogue {lang}.yaml, {key}: lacks the plural form(s) {', '.join(sorted(needed - set(own[key])))}"
+            )
     return problems

@@ -45,12 +45,12 @@ def read_coding(path: str | Path) -> pd.DataFrame:
 def presence(coding: pd.DataFrame, column: str, ids: Iterable[str]) -> pd.DataFrame:
     """Claim × id table of 0/1: whether each claim carries each id in ``column``."""
     ids = list(ids)
-    return pd.DataFrame([[int(i in codes) for i in ids] for codes in coding[column]], index=coding.index,
-                        columns=ids)
+    return pd.DataFrame([[int(i in codes) for i in ids] for codes in coding[column]], index=coding.index, columns=ids)
 
 
-def agreement(first: pd.DataFrame, second: pd.DataFrame, column: str, ids: Iterable[str],
-              min_positives: int = MIN_POSITIVES) -> pd.DataFrame:
+def agreement(
+    first: pd.DataFrame, second: pd.DataFrame, column: str, ids: Iterable[str], min_positives: int = MIN_POSITIVES
+) -> pd.DataFrame:
     """Krippendorff's alpha (nominal) per id between two codings of the same claims.
 
     Parameters
@@ -85,12 +85,24 @@ def agreement(first: pd.DataFrame, second: pd.DataFrame, column: str, ids: Itera
         alpha = np.nan
         if not too_rare:
             try:
-                alpha = float(krippendorff.alpha(reliability_data=np.array([a[i], b[i]], dtype=float),
-                                                 level_of_measurement="nominal"))
+                alpha = float(
+                    krippendorff.alpha(
+                        reliability_data=np.array([a[i], b[i]], dtype=float), level_of_measurement="nominal"
+                    )
+                )
             except ValueError:  # every decision the same: alpha is undefined, not perfect
                 alpha = np.nan
-        rows.append({"id": i, "first": int(a[i].sum()), "second": int(b[i].sum()), "positives": positives,
-                     "agree": float((a[i] == b[i]).mean()), "alpha": alpha, "too_rare": too_rare})
+        rows.append(
+            {
+                "id": i,
+                "first": int(a[i].sum()),
+                "second": int(b[i].sum()),
+                "positives": positives,
+                "agree": float((a[i] == b[i]).mean()),
+                "alpha": alpha,
+                "too_rare": too_rare,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -105,11 +117,13 @@ def overall_alpha(table: pd.DataFrame) -> float:
 def first_coding(claims: pd.DataFrame, claim_ids: Iterable[str]) -> pd.DataFrame:
     """The dataset's codes for ``claim_ids`` in the coding-file layout (lists joined with ``;``)."""
     subset = claims.set_index("claim_id").loc[list(claim_ids)]
-    return pd.DataFrame({
-        "claim_id": subset.index,
-        "frames": [";".join(f) for f in subset["frames"]],
-        "targets": [";".join(t) for t in subset["targets"]],
-    })
+    return pd.DataFrame(
+        {
+            "claim_id": subset.index,
+            "frames": [";".join(f) for f in subset["frames"]],
+            "targets": [";".join(t) for t in subset["targets"]],
+        }
+    )
 
 
 STUDY_FOLDER = "reliability"

@@ -61,9 +61,7 @@ def _decode(raw: bytes, file: str) -> tuple[str | None, list[Problem]]:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.start + 1].hex()
-        return None, [
-            Problem(file, line, None, f"not valid UTF-8 (byte 0x{bad}); save the file with UTF-8 encoding")
-        ]
+        return None, [Problem(file, line, None, f"not valid UTF-8 (byte 0x{bad}); save the file with UTF-8 encoding")]
 
 
 def _read_text(data_dir: Path, file: str) -> tuple[str | None, list[Problem]]:
@@ -92,8 +90,8 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
     if text is None:
         return None, problems
     if not text.strip():
-        expected = ",".join(table.column_names)
-        return None, [Problem(file, None, None, f"file is empty; expected a header row: {expected}")]
+        columns = ",".join(table.column_names)
+        return None, [Problem(file, None, None, f"file is empty; expected a header row: {columns}")]
 
     records: list[tuple[int, list[str]]] = []
     start_line = 1
@@ -135,9 +133,7 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
     rows: dict[int, list[str]] = {}
     for line, fields in records[1:]:
         if len(fields) != len(header):
-            problems.append(
-                Problem(file, line, None, f"row has {len(fields)} fields, the header has {len(header)}")
-            )
+            problems.append(Problem(file, line, None, f"row has {len(fields)} fields, the header has {len(header)}"))
             continue
         rows[line] = [f.strip() for f in fields]
         for name, value in zip(header, rows[line], strict=True):
@@ -189,21 +185,26 @@ def _yaml_structure_problems(text: str, file: str) -> list[Problem]:
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
         line = event.start_mark.line + 1 if event.start_mark is not None else None
         if isinstance(event, yaml.AliasEvent):
-            problems.append(Problem(file, line, None, f"alias *{event.anchor} is not allowed (plain YAML: no anchors "
-                                                      "or aliases)"))
+            problems.append(
+                Problem(file, line, None, f"alias *{event.anchor} is not allowed (plain YAML: no anchors or aliases)")
+            )
             continue
         anchor, tag = getattr(event, "anchor", None), getattr(event, "tag", None)
         if anchor is not None:
-            problems.append(Problem(file, line, None, f"anchor &{anchor} is not allowed (plain YAML: no anchors or "
-                                                      "aliases)"))
+            problems.append(
+                Problem(file, line, None, f"anchor &{anchor} is not allowed (plain YAML: no anchors or aliases)")
+            )
         if tag is not None and not isinstance(event, yaml.DocumentStartEvent):
             problems.append(Problem(file, line, None, f"tag {tag} is not allowed (plain YAML: no tags)"))
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_YAML_DEPTH:
-                return problems + [Problem(file, line, None,
-                                           f"nested more than {MAX_YAML_DEPTH} levels deep; the codebook needs at most "
-                                           "5")]
+                return [
+                    *problems,
+                    Problem(
+                        file, line, None, f"nested more than {MAX_YAML_DEPTH} levels deep; the codebook needs at most 5"
+                    ),
+                ]
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
         elif isinstance(event, yaml.ScalarEvent):
@@ -238,8 +239,10 @@ def read_yaml(data_dir: Path, file: str) -> tuple[dict | None, list[Problem]]:
         reason = getattr(exc, "problem", None) or str(exc)
         return None, [Problem(file, line, None, f"invalid YAML: {reason}")]
     if loader.duplicates:
-        return None, [Problem(file, line, key, f"key {key!r} appears twice in the same mapping")
-                      for line, key in loader.duplicates]
+        return None, [
+            Problem(file, line, key, f"key {key!r} appears twice in the same mapping")
+            for line, key in loader.duplicates
+        ]
     if not isinstance(document, dict):
         return None, [Problem(file, 1, None, "expected a mapping of sections at the top level")]
     return document, []

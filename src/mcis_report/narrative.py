@@ -65,8 +65,9 @@ def fmt_int(n: int, lang: str) -> Markup:
 def fmt_decimal(value: float, lang: str, digits: int = 2) -> Markup:
     """A decimal with ``digits`` places in the locale's pattern, Western digits: ``0.86``."""
     pattern = "0." + "0" * digits if digits else "0"
-    return Markup(babel_numbers.format_decimal(value, format=pattern, locale=locale(lang),
-                                               numbering_system=NUMBERING_SYSTEM))
+    return Markup(
+        babel_numbers.format_decimal(value, format=pattern, locale=locale(lang), numbering_system=NUMBERING_SYSTEM)
+    )
 
 
 def fmt_percent(share: float, lang: str) -> Markup:
@@ -127,11 +128,13 @@ def fmt_date_range(start: Any, end: Any, lang: str) -> str:
     if span == "one":
         return fmt_date(start, lang)
     if span == "two":
-        return text("date.two_days", lang, day1=start.day, day2=end.day, month=month_name(start.month, lang),
-                    year=start.year)
+        return text(
+            "date.two_days", lang, day1=start.day, day2=end.day, month=month_name(start.month, lang), year=start.year
+        )
     if (start.year, start.month) == (end.year, end.month):
-        return text("date.same_month", lang, day1=start.day, day2=end.day,
-                    month=month_name(start.month, lang), year=start.year)
+        return text(
+            "date.same_month", lang, day1=start.day, day2=end.day, month=month_name(start.month, lang), year=start.year
+        )
     return text("date.range", lang, start=fmt_date(start, lang), end=fmt_date(end, lang))
 
 

@@ -45,8 +45,16 @@ def edition_summaries(ds: Dataset, lang: str) -> list[dict]:
     for _, ed in ds.editions.sort_values("year", ascending=False).iterrows():
         year = int(ed["year"])
         held = ed["status"] == "held"
-        entry = {"year": year, "held": bool(held), "dates": "", "summary": "", "claims": 0,
-                 "evidence": "none", "evidence_label": "", "note": ""}
+        entry = {
+            "year": year,
+            "held": bool(held),
+            "dates": "",
+            "summary": "",
+            "claims": 0,
+            "evidence": "none",
+            "evidence_label": "",
+            "note": "",
+        }
         if not held:
             note = ed.get(f"dates_note_{lang}")
             entry["note"] = "" if is_missing(note) else str(note)
@@ -60,8 +68,11 @@ def edition_summaries(ds: Dataset, lang: str) -> list[dict]:
                 row = figures.loc[metric]
                 parts.append(_plain(qualified_count(int(row["value"]), str(row["qualifier"]), noun, lang)))
         n = int(counts.get(year, 0)) if len(counts) else 0
-        parts.append(text("meta.index_claims", lang, count=n, n=_plain(fmt_int(n, lang))) if n
-                     else text("meta.index_no_claims", lang))
+        parts.append(
+            text("meta.index_claims", lang, count=n, n=_plain(fmt_int(n, lang)))
+            if n
+            else text("meta.index_no_claims", lang)
+        )
         entry["summary"] = " · ".join(parts)
         entry["claims"] = n
         if n >= THIN_CLAIMS:

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True)
 class Column:
+    """One column of a data file: its kind and the rules its values follow."""
+
     name: str
     kind: str = "text"
     required: bool = True
@@ -35,6 +37,8 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
+    """One data file: its columns, key and description."""
+
     name: str
     file: str
     columns: tuple[Column, ...]
@@ -45,6 +49,7 @@ class Table:
 
     @property
     def column_names(self) -> list[str]:
+        """The columns' names, in file order."""
         return [c.name for c in self.columns]
 
 
@@ -73,8 +78,12 @@ def language_name(lang: str) -> str:
 def localised(stem: str, description: str, *, kind: str = "text", required: bool = True) -> tuple[Column, ...]:
     """One column per data language, ``<stem>_<lang>``; ``{language}`` in ``description`` names the language."""
     return tuple(
-        Column(localised_name(stem, lang), kind, required=required,
-               description=description.format(language=language_name(lang)))
+        Column(
+            localised_name(stem, lang),
+            kind,
+            required=required,
+            description=description.format(language=language_name(lang)),
+        )
         for lang in DATA_LANGUAGES
     )
 
@@ -121,18 +130,34 @@ EDITIONS = Table(
     "editions",
     "editions.csv",
     (
-        Column("year", "int", min_value=2000, max_value=2100, description="Calendar year; one row per year of the series"),
-        Column("number", "int", required=False, min_value=1, max_value=99,
-               description="Edition number (I = 1); empty for a year with no conference"),
+        Column(
+            "year", "int", min_value=2000, max_value=2100, description="Calendar year; one row per year of the series"
+        ),
+        Column(
+            "number",
+            "int",
+            required=False,
+            min_value=1,
+            max_value=99,
+            description="Edition number (I = 1); empty for a year with no conference",
+        ),
         Column("status", "enum", choices=("held", "not_held"), description="Whether the conference took place"),
         Column("start_date", "date", required=False, description="First day (YYYY-MM-DD)"),
         Column("end_date", "date", required=False, description="Last day (YYYY-MM-DD)"),
         *localised("venue", "Venue, {language}", required=False),
         *localised("theme", "Central theme or official title, {language} (our wording)", required=False),
-        *localised("topics", "Main topics, ';'-separated, {language} (same order in every language)", kind="list",
-                   required=False),
-        Column("western_participation", "enum", choices=WESTERN_PARTICIPATION,
-               description="Participation of Western/NATO governments"),
+        *localised(
+            "topics",
+            "Main topics, ';'-separated, {language} (same order in every language)",
+            kind="list",
+            required=False,
+        ),
+        Column(
+            "western_participation",
+            "enum",
+            choices=WESTERN_PARTICIPATION,
+            description="Participation of Western/NATO governments",
+        ),
         *localised("western_evidence", "What the evidence says, {language}", required=False),
         *localised("dates_note", "Conflicting dates reported, {language}", required=False),
         _sources(),
@@ -160,10 +185,18 @@ FIGURES = Table(
         Column("year", "int", ref="editions.year", description="Edition year"),
         Column("metric", "enum", choices=METRICS, description="What is counted"),
         Column("value", "int", min_value=0, description="Reported value"),
-        Column("qualifier", "enum", choices=("exact", "approx", "more_than"),
-               description="exact, approx (about) or more_than ('800+')"),
-        Column("timing", "enum", choices=("pre_event", "at_event", "post_event", "retrospective"),
-               description="When the figure was reported"),
+        Column(
+            "qualifier",
+            "enum",
+            choices=("exact", "approx", "more_than"),
+            description="exact, approx (about) or more_than ('800+')",
+        ),
+        Column(
+            "timing",
+            "enum",
+            choices=("pre_event", "at_event", "post_event", "retrospective"),
+            description="When the figure was reported",
+        ),
         Column("used", "bool", description="true for the one value per (year, metric) the report uses"),
         *localised("note", "Note, {language}", required=False),
         _sources(),
@@ -191,15 +224,29 @@ DELEGATIONS = Table(
     (
         Column("delegation_id", "id", pattern=r"^D\d{3,}$", description="Delegation id, D + three or more digits"),
         Column("year", "int", ref="editions.year", description="Edition year"),
-        Column("country", "alpha3", required=False, ref="countries.alpha3",
-               description="ISO 3166-1 alpha-3 code (empty for an organisation)"),
-        Column("organisation", "text", required=False, ref="codebook.organisations",
-               description="Organisation id from codebook.yaml (empty for a country)"),
+        Column(
+            "country",
+            "alpha3",
+            required=False,
+            ref="countries.alpha3",
+            description="ISO 3166-1 alpha-3 code (empty for an organisation)",
+        ),
+        Column(
+            "organisation",
+            "text",
+            required=False,
+            ref="codebook.organisations",
+            description="Organisation id from codebook.yaml (empty for a country)",
+        ),
         *localised("head", "Head of delegation, {language}", required=False),
         *localised("role", "Head's role at the time, {language}", required=False),
         Column("rank", "enum", choices=RANKS, description="Rank category of the head"),
-        Column("attendance", "enum", choices=ATTENDANCE,
-               description="in_person, remote, written, or invited_only (attendance not confirmed)"),
+        Column(
+            "attendance",
+            "enum",
+            choices=ATTENDANCE,
+            description="in_person, remote, written, or invited_only (attendance not confirmed)",
+        ),
         Column("note_en", required=False, description="Note, English"),
         _sources(),
     ),
@@ -219,12 +266,18 @@ STATEMENTS = Table(
         Column("date", "date", required=False, description="Date given (YYYY-MM-DD), inside the edition's year"),
         *localised("speaker", "Speaker, {language}"),
         Column("country", "alpha3", required=False, ref="countries.alpha3", description="Speaker's country"),
-        Column("organisation", "text", required=False, ref="codebook.organisations",
-               description="Speaker's organisation"),
+        Column(
+            "organisation", "text", required=False, ref="codebook.organisations", description="Speaker's organisation"
+        ),
         *localised("role", "Role at the time, {language}"),
         Column("form", "enum", choices=FORMS, description="Form of the statement"),
-        Column("delegation_id", "text", required=False, ref="delegations.delegation_id",
-               description="Delegation the speaker belonged to"),
+        Column(
+            "delegation_id",
+            "text",
+            required=False,
+            ref="delegations.delegation_id",
+            description="Delegation the speaker belonged to",
+        ),
         *localised("session", "Session, {language}", required=False),
         _sources(),
     ),
@@ -240,19 +293,41 @@ CLAIMS = Table(
         Column("claim_id", "id", pattern=r"^C\d{3,}$", description="Claim id, C + three or more digits"),
         Column("statement_id", "text", ref="statements.statement_id", description="Statement coded"),
         Column("frames", "list", ref="codebook.frames", min_items=1, description="Frame ids, ';'-separated"),
-        Column("targets", "list", required=False, ref="codebook.targets",
-               description="Actors blamed or warned against, ';'-separated"),
-        Column("regions", "list", ref="codebook.claim_regions", min_items=1,
-               description="Regions referred to, ';'-separated"),
-        Column("stance", "enum", choices=("critical", "supportive", "neutral"),
-               description="critical, supportive or neutral"),
-        Column("article_points", "list", required=False, ref="codebook.article_points",
-               description="Points of the original article the claim bears on"),
+        Column(
+            "targets",
+            "list",
+            required=False,
+            ref="codebook.targets",
+            description="Actors blamed or warned against, ';'-separated",
+        ),
+        Column(
+            "regions",
+            "list",
+            ref="codebook.claim_regions",
+            min_items=1,
+            description="Regions referred to, ';'-separated",
+        ),
+        Column(
+            "stance",
+            "enum",
+            choices=("critical", "supportive", "neutral"),
+            description="critical, supportive or neutral",
+        ),
+        Column(
+            "article_points",
+            "list",
+            required=False,
+            ref="codebook.article_points",
+            description="Points of the original article the claim bears on",
+        ),
         *localised("paraphrase", "Our paraphrase, {language}"),
         _sources(),
-        Column("primary_text", "bool",
-               description="true when a cited source is the speaker's own published text (transcript or the "
-                           "speaker's government's release of the speech)"),
+        Column(
+            "primary_text",
+            "bool",
+            description="true when a cited source is the speaker's own published text (transcript or the "
+            "speaker's government's release of the speech)",
+        ),
     ),
     key="claim_id",
     description="Coded content of statements.",
@@ -263,11 +338,20 @@ ARTICLE_CHECKS = Table(
     "article_checks.csv",
     (
         Column("check_id", "id", pattern=r"^K\d{2}$", description="Check id, K + two digits"),
-        Column("article_point", "text", required=False, ref="codebook.article_points",
-               description="Article point concerned"),
+        Column(
+            "article_point",
+            "text",
+            required=False,
+            ref="codebook.article_points",
+            description="Article point concerned",
+        ),
         *localised("article_says", "What the article states, our paraphrase, {language}"),
-        Column("verdict", "enum", choices=("supported", "partly_supported", "contradicted", "unverified"),
-               description="What the sources show"),
+        Column(
+            "verdict",
+            "enum",
+            choices=("supported", "partly_supported", "contradicted", "unverified"),
+            description="What the sources show",
+        ),
         *localised("finding", "Finding, {language}"),
         _sources(),
     ),

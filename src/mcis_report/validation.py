@@ -35,8 +35,10 @@ CODEBOOK_ENTRY_KEYS = {
 }
 #: Keys a ``groups`` entry may have, by its ``kind``, and which of them are required.
 GROUP_KEYS = {
-    "states": (("id", "kind", "label_en", "label_ar"), ("organisations", "include", "exclude", "countries",
-                                                         "rule_en", "rule_ar")),
+    "states": (
+        ("id", "kind", "label_en", "label_ar"),
+        ("organisations", "include", "exclude", "countries", "rule_en", "rule_ar"),
+    ),
     "speakers": (("id", "kind", "label_en", "label_ar"), ("countries", "regions")),
     "claim_regions": (("id", "kind", "parent", "members"), ()),
     "targets": (("id", "kind", "countries"), ()),  # countries: target id -> the country it names
@@ -78,9 +80,10 @@ def _is_date(value: str) -> bool:
 def _is_pdate(value: str) -> bool:
     if not _PDATE.match(value):
         return False
-    year, month, day = (value.split("-") + [None, None])[:3]
+    parts = value.split("-")
+    year, month, day = parts[0], (parts[1:2] or ["1"])[0], (parts[2:3] or ["1"])[0]
     try:
-        dt.date(int(year), int(month or 1), int(day or 1))
+        dt.date(int(year), int(month), int(day))
     except ValueError:
         return False
     return True
@@ -98,53 +101,77 @@ def _column_checks(column: Column, lookups: dict[str, frozenset[str]]) -> list[p
     checks: list[pa.Check] = []
     kind = column.kind
     if column.pattern:
-        checks.append(_element_check(lambda v, p=re.compile(column.pattern): bool(p.match(str(v))),
-                                     f"{{value!r}} does not match the id pattern {column.pattern}"))
+        checks.append(
+            _element_check(
+                lambda v, p=re.compile(column.pattern): bool(p.match(str(v))),
+                f"{{value!r}} does not match the id pattern {column.pattern}",
+            )
+        )
     if kind == "date":
         checks.append(_element_check(lambda v: _is_date(str(v)), "expected a date YYYY-MM-DD, got {value!r}"))
     elif kind == "pdate":
-        checks.append(_element_check(lambda v: _is_pdate(str(v)),
-                                     "expected a date YYYY-MM-DD, YYYY-MM or YYYY, got {value!r}"))
+        checks.append(
+            _element_check(lambda v: _is_pdate(str(v)), "expected a date YYYY-MM-DD, YYYY-MM or YYYY, got {value!r}")
+        )
     elif kind == "url":
-        checks.append(_element_check(lambda v: bool(_URL.match(str(v))),
-                                     "expected an http(s) address, got {value!r}"))
+        checks.append(_element_check(lambda v: bool(_URL.match(str(v))), "expected an http(s) address, got {value!r}"))
     elif kind == "lang":
-        checks.append(_element_check(lambda v: str(v) in _language_codes(),
-                                     "unknown ISO 639-1 language code {value!r}"))
+        checks.append(
+            _element_check(lambda v: str(v) in _language_codes(), "unknown ISO 639-1 language code {value!r}")
+        )
     elif kind == "alpha3":
-        checks.append(_element_check(lambda v: str(v) in _alpha3_codes(),
-                                     "unknown ISO 3166-1 alpha-3 country code {value!r}"))
+        checks.append(
+            _element_check(lambda v: str(v) in _alpha3_codes(), "unknown ISO 3166-1 alpha-3 country code {value!r}")
+        )
     elif kind == "bool":
-        checks.append(_element_check(lambda v: str(v).lower() in _TRUE | _FALSE,
-                                     "expected true or false, got {value!r}"))
+        checks.append(
+            _element_check(lambda v: str(v).lower() in _TRUE | _FALSE, "expected true or false, got {value!r}")
+        )
     elif kind == "enum":
         allowed = ", ".join(column.choices)
-        checks.append(_element_check(lambda v, c=frozenset(column.choices): str(v) in c,
-                                     f"{{value!r}} is not allowed (allowed: {allowed})"))
+        checks.append(
+            _element_check(
+                lambda v, c=frozenset(column.choices): str(v) in c, f"{{value!r}} is not allowed (allowed: {allowed})"
+            )
+        )
     if kind == "int":
         if column.min_value is not None:
-            checks.append(_element_check(lambda v, m=column.min_value: v >= m,
-                                         f"{{value}} is below the minimum {column.min_value}"))
+            checks.append(
+                _element_check(
+                    lambda v, m=column.min_value: v >= m, f"{{value}} is below the minimum {column.min_value}"
+                )
+            )
         if column.max_value is not None:
-            checks.append(_element_check(lambda v, m=column.max_value: v <= m,
-                                         f"{{value}} is above the maximum {column.max_value}"))
+            checks.append(
+                _element_check(
+                    lambda v, m=column.max_value: v <= m, f"{{value}} is above the maximum {column.max_value}"
+                )
+            )
     if kind == "list":
         if column.min_items:
-            checks.append(_element_check(lambda v, n=column.min_items: len(split_list(v)) >= n,
-                                         f"needs at least {column.min_items} item(s), got {{value!r}}"))
+            checks.append(
+                _element_check(
+                    lambda v, n=column.min_items: len(split_list(v)) >= n,
+                    f"needs at least {column.min_items} item(s), got {{value!r}}",
+                )
+            )
         checks.extend(_item_checks(column, lookups))
     elif column.ref in lookups:  # a table that could not be read is reported once, not per reference
         valid = lookups[column.ref]
-        checks.append(_element_check(lambda v, s=valid: str(v) in s,
-                                     f"{{value!r}} not found in {_ref_label(column.ref)}"))
+        checks.append(
+            _element_check(lambda v, s=valid: str(v) in s, f"{{value!r}} not found in {_ref_label(column.ref)}")
+        )
     return checks
 
 
 def _item_checks(column: Column, lookups: dict[str, frozenset[str]]) -> list[pa.Check]:
     if column.ref in lookups:
         valid = lookups[column.ref]
-        return [_element_check(lambda v, s=valid: all(i in s for i in split_list(v)),
-                               f"{{bad}} not found in {_ref_label(column.ref)}")]
+        return [
+            _element_check(
+                lambda v, s=valid: all(i in s for i in split_list(v)), f"{{bad}} not found in {_ref_label(column.ref)}"
+            )
+        ]
     return []
 
 
@@ -213,8 +240,12 @@ def validate_table(
             if (line, column) in flagged:
                 continue  # already reported as "not a whole number"
             problems.append(
-                Problem(table.file, line, column, _message(by_name.get(column), str(case.check), case.failure_case,
-                                                          lookups))
+                Problem(
+                    table.file,
+                    line,
+                    column,
+                    _message(by_name.get(str(column)), str(case.check), case.failure_case, lookups),
+                )
             )
         typed = frame
     problems.extend(_one_of(table, typed))
@@ -287,8 +318,11 @@ def validate_codebook(codebook: dict) -> list[Problem]:
             allowed = CODEBOOK_ENTRY_KEYS[section]
             for key in entry:
                 if key != "__line__" and key not in allowed:
-                    problems.append(Problem(file, line, f"{section}.{key}",
-                                            f"{entry_id}: unknown key (allowed: {', '.join(allowed)})"))
+                    problems.append(
+                        Problem(
+                            file, line, f"{section}.{key}", f"{entry_id}: unknown key (allowed: {', '.join(allowed)})"
+                        )
+                    )
             required = ["label_en", "label_ar"]
             if section == "frames":
                 required += ["definition_en", "definition_ar"]
@@ -308,8 +342,10 @@ def _group_problems(codebook: dict) -> list[Problem]:
     entries = codebook.get("groups")
     if not isinstance(entries, list):
         return [Problem(file, None, "groups", "expected a list of entries")]
-    ids = {section: {e.get("id") for e in codebook.get(section) or [] if isinstance(e, dict)}
-           for section in ("organisations", "world_regions", "claim_regions")}
+    ids = {
+        section: {e.get("id") for e in codebook.get(section) or [] if isinstance(e, dict)}
+        for section in ("organisations", "world_regions", "claim_regions")
+    }
     seen: set[str] = set()
     for entry in entries:
         if not isinstance(entry, dict):
@@ -317,7 +353,9 @@ def _group_problems(codebook: dict) -> list[Problem]:
             continue
         line, group_id, kind = entry.get("__line__"), entry.get("id"), entry.get("kind")
         if kind not in GROUP_KEYS:
-            problems.append(Problem(file, line, "groups.kind", f"{group_id}: kind must be one of {', '.join(GROUP_KEYS)}"))
+            problems.append(
+                Problem(file, line, "groups.kind", f"{group_id}: kind must be one of {', '.join(GROUP_KEYS)}")
+            )
             continue
         if group_id in seen:
             problems.append(Problem(file, line, "groups.id", f"duplicate id {group_id!r}"))
@@ -329,8 +367,12 @@ def _group_problems(codebook: dict) -> list[Problem]:
         for key in required:
             if entry.get(key) in (None, "", []):
                 problems.append(Problem(file, line, f"groups.{key}", f"{group_id}: missing {key}"))
-        references = {"organisations": ids["organisations"], "regions": ids["world_regions"],
-                      "members": ids["claim_regions"], "parent": ids["claim_regions"]}
+        references = {
+            "organisations": ids["organisations"],
+            "regions": ids["world_regions"],
+            "members": ids["claim_regions"],
+            "parent": ids["claim_regions"],
+        }
         for key, valid in references.items():
             values = entry.get(key)
             for value in values if isinstance(values, list) else [] if values is None else [values]:
@@ -339,22 +381,26 @@ def _group_problems(codebook: dict) -> list[Problem]:
         if kind == "targets":
             mapping = entry.get("countries")
             target_ids = {e.get("id") for e in codebook.get("targets") or [] if isinstance(e, dict)}
-            for target, code in (mapping.items() if isinstance(mapping, dict) else []):
+            for target, code in mapping.items() if isinstance(mapping, dict) else []:
                 if target == "__line__":
                     continue
                 if target not in target_ids:
                     problems.append(Problem(file, line, "groups.countries", f"{group_id}: unknown target {target!r}"))
                 if not isinstance(code, str) or not _ALPHA3.match(code):
-                    problems.append(Problem(file, line, "groups.countries",
-                                            f"{group_id}: {code!r} is not an ISO 3166-1 alpha-3 code"))
+                    problems.append(
+                        Problem(
+                            file, line, "groups.countries", f"{group_id}: {code!r} is not an ISO 3166-1 alpha-3 code"
+                        )
+                    )
             if not isinstance(mapping, dict):
                 problems.append(Problem(file, line, "groups.countries", f"{group_id}: expected a mapping"))
             continue
         for key in ("countries", "include", "exclude"):
             for value in entry.get(key) or []:
                 if not isinstance(value, str) or not _ALPHA3.match(value):
-                    problems.append(Problem(file, line, f"groups.{key}",
-                                            f"{group_id}: {value!r} is not an ISO 3166-1 alpha-3 code"))
+                    problems.append(
+                        Problem(file, line, f"groups.{key}", f"{group_id}: {value!r} is not an ISO 3166-1 alpha-3 code")
+                    )
     return problems
 
 
@@ -363,9 +409,16 @@ def _lexicon_problems(entry: dict, line: int | None) -> list[Problem]:
     frame_id = entry.get("id")
     if not isinstance(lexicon, dict):
         return [Problem(CODEBOOK_FILE, line, "frames.lexicon", f"{frame_id}: missing lexicon")]
-    problems = [Problem(CODEBOOK_FILE, line, f"frames.lexicon.{key}",
-                        f"{frame_id}: unknown lexicon language (allowed: {', '.join(LEXICON_LANGUAGES)})")
-                for key in lexicon if key != "__line__" and key not in LEXICON_LANGUAGES]
+    problems = [
+        Problem(
+            CODEBOOK_FILE,
+            line,
+            f"frames.lexicon.{key}",
+            f"{frame_id}: unknown lexicon language (allowed: {', '.join(LEXICON_LANGUAGES)})",
+        )
+        for key in lexicon
+        if key != "__line__" and key not in LEXICON_LANGUAGES
+    ]
     for lang in LEXICON_LANGUAGES:
         terms = lexicon.get(lang)
         if not isinstance(terms, list) or not terms or not all(isinstance(t, str) and t.strip() for t in terms):
@@ -380,14 +433,19 @@ def _lexicon_problems(entry: dict, line: int | None) -> list[Problem]:
 def _lexicon_term_problems(frame_id: object, lang: str, terms: list[str], line: int | None) -> list[Problem]:
     """Stems are marked by one ``*`` at the end of a word, after at least three characters."""
     return [
-        Problem(CODEBOOK_FILE, line, f"frames.lexicon.{lang}",
-                f"{frame_id}: term {term!r}: '*' may only end a word of 3 or more characters (a stem)")
+        Problem(
+            CODEBOOK_FILE,
+            line,
+            f"frames.lexicon.{lang}",
+            f"{frame_id}: term {term!r}: '*' may only end a word of 3 or more characters (a stem)",
+        )
         for term in terms
         if "*" in term and not all(re.fullmatch(r"[^*\s]{3,}\*?", word) or "*" not in word for word in term.split())
     ]
 
 
 def codebook_lookups(codebook: dict) -> dict[str, frozenset[str]]:
+    """The ids of every codebook section, keyed ``codebook.<section>`` as column references name them."""
     lookups = {}
     for section in CODEBOOK_SECTIONS:
         entries = codebook.get(section) or []
@@ -430,11 +488,15 @@ def _edition_rules(editions: pd.DataFrame) -> list[Problem]:
         if pd.isna(number):
             problems.append(Problem(file, int(line), "number", "a held edition needs its number"))
         elif int(number) != expected:
-            problems.append(Problem(
-                file, int(line), "number",
-                f"edition number {int(number)} does not match its year {int(row['year'])}: "
-                f"it is held edition {expected} in year order",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    int(line),
+                    "number",
+                    f"edition number {int(number)} does not match its year {int(row['year'])}: "
+                    f"it is held edition {expected} in year order",
+                )
+            )
     for line, row in editions.iterrows():
         year = row["year"]
         status = None if pd.isna(row["status"]) else str(row["status"])
@@ -453,10 +515,14 @@ def _edition_rules(editions: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(file, int(line), "end_date", f"end date {end} is before start date {start}"))
         topics_en, topics_ar = split_list(row["topics_en"]), split_list(row["topics_ar"])
         if len(topics_en) != len(topics_ar):
-            problems.append(Problem(
-                file, int(line), "topics_ar",
-                f"{len(topics_ar)} Arabic topics for {len(topics_en)} English ones: keep the lists parallel",
-            ))
+            problems.append(
+                Problem(
+                    file,
+                    int(line),
+                    "topics_ar",
+                    f"{len(topics_ar)} Arabic topics for {len(topics_en)} English ones: keep the lists parallel",
+                )
+            )
     return problems
 
 
@@ -481,10 +547,14 @@ def _one_used_per_metric(figures: pd.DataFrame) -> list[Problem]:
         count = int(used.loc[group.index].sum())
         if count != 1:
             line = int(group.index[0])
-            problems.append(Problem(
-                "figures.csv", line, "used",
-                f"{metric} for {int(year)}: {count} rows marked used=true; mark exactly one",
-            ))
+            problems.append(
+                Problem(
+                    "figures.csv",
+                    line,
+                    "used",
+                    f"{metric} for {int(year)}: {count} rows marked used=true; mark exactly one",
+                )
+            )
     return problems
 
 
@@ -494,10 +564,14 @@ def _statement_delegation_year(statements: pd.DataFrame, delegations: pd.DataFra
     for line, row in statements.dropna(subset=["delegation_id"]).iterrows():
         year = year_of.get(row["delegation_id"])
         if year is not None and not pd.isna(year) and not pd.isna(row["year"]) and int(year) != int(row["year"]):
-            problems.append(Problem(
-                "statements.csv", int(line), "delegation_id",
-                f"delegation {row['delegation_id']} is from {int(year)}, the statement from {int(row['year'])}",
-            ))
+            problems.append(
+                Problem(
+                    "statements.csv",
+                    int(line),
+                    "delegation_id",
+                    f"delegation {row['delegation_id']} is from {int(year)}, the statement from {int(row['year'])}",
+                )
+            )
     return problems
 
 
@@ -505,8 +579,11 @@ def _membership_years(memberships: pd.DataFrame) -> list[Problem]:
     problems = []
     for line, row in memberships.iterrows():
         if not pd.isna(row["left"]) and not pd.isna(row["joined"]) and row["left"] < row["joined"]:
-            problems.append(Problem("memberships.csv", int(line), "left",
-                                    f"left in {row['left']}, before joining in {row['joined']}"))
+            problems.append(
+                Problem(
+                    "memberships.csv", int(line), "left", f"left in {row['left']}, before joining in {row['joined']}"
+                )
+            )
     return problems
 
 
@@ -518,18 +595,21 @@ def _unique_rows(frame: pd.DataFrame, file: str, columns: tuple[str, ...]) -> li
         key = tuple(str(row[c]) for c in columns)
         if key in first:
             listing = ", ".join(f"{c}={row[c]}" for c in columns)
-            problems.append(Problem(file, int(line), columns[0],
-                                    f"duplicate row ({listing}) already given on line {first[key]}"))
+            problems.append(
+                Problem(file, int(line), columns[0], f"duplicate row ({listing}) already given on line {first[key]}")
+            )
         else:
             first[key] = int(line)
     return problems
 
 
 def key_values(frame: pd.DataFrame | None, column: str) -> frozenset[str]:
+    """The values of a key column (empty when the table could not be read)."""
     if frame is None:
         return frozenset()
     return frozenset(str(v) for v in frame[column].dropna())
 
 
 def sorted_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems without duplicates, in file, row, column and message order."""
     return sorted(set(problems), key=lambda p: (p.file, p.row or 0, p.column or "", p.message))

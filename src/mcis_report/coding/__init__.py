@@ -23,9 +23,24 @@ from .inputs import Document, iter_documents, read_text_file
 from .tagger import STEM_MARK, Tagger, csv_values, normalise, parse_term, word_count
 
 __all__ = [
-    "STEM_MARK", "Document", "Tagger", "code_documents", "code_folder", "code_text", "csv_values", "evaluate_tagger",
-    "frame_hits", "frame_table", "iter_documents", "load_frames", "normalise", "parse_term", "read_text_file",
-    "split_claims", "tagger_for", "word_count",
+    "STEM_MARK",
+    "Document",
+    "Tagger",
+    "code_documents",
+    "code_folder",
+    "code_text",
+    "csv_values",
+    "evaluate_tagger",
+    "frame_hits",
+    "frame_table",
+    "iter_documents",
+    "load_frames",
+    "normalise",
+    "parse_term",
+    "read_text_file",
+    "split_claims",
+    "tagger_for",
+    "word_count",
 ]
 
 
@@ -36,8 +51,10 @@ def _cached_tagger(lexicons: tuple, languages: tuple[str, ...]) -> Tagger:
 
 def tagger_for(frames: pd.DataFrame, languages: tuple[str, ...] = LEXICON_LANGUAGES) -> Tagger:
     """The :class:`Tagger` of ``frames`` (``Dataset.frames``), built once per codebook and reused."""
-    lexicons = tuple((str(fid), tuple((lang, tuple(lexicon.get(lang) or ())) for lang in languages))
-                     for fid, lexicon in zip(frames["id"], frames["lexicon"], strict=True))
+    lexicons = tuple(
+        (str(fid), tuple((lang, tuple(lexicon.get(lang) or ())) for lang in languages))
+        for fid, lexicon in zip(frames["id"], frames["lexicon"], strict=True)
+    )
     return _cached_tagger(lexicons, tuple(languages))
 
 
@@ -126,8 +143,9 @@ def _work(job: tuple[str, str, int]) -> dict[str, Any]:
     return _WORKER_TAGGER.row(job[0], job[1], job[2])
 
 
-def code_documents(items: Iterable[Document | Problem], tagger: Tagger, jobs: int = 1, min_hits: int = 1,
-                   batch_bytes: int = 16 << 20) -> Iterator[tuple[Document | Problem, dict[str, Any] | None]]:
+def code_documents(
+    items: Iterable[Document | Problem], tagger: Tagger, jobs: int = 1, min_hits: int = 1, batch_bytes: int = 16 << 20
+) -> Iterator[tuple[Document | Problem, dict[str, Any] | None]]:
     """Code a stream of documents in order: ``(document, row)`` per document, ``(problem, None)`` per problem.
 
     With ``jobs`` > 1 the documents are coded by that many worker processes, a bounded batch at a time

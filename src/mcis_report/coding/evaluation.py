@@ -1,5 +1,7 @@
-"""Agreement of the tagger with the hand codes: a fixed development/held-out split of the claims and
-precision, recall and F1 per frame on the claims' English and Arabic paraphrases.
+"""Agreement of the tagger with the hand codes (analysis layer).
+
+A fixed development/held-out split of the claims, and precision, recall and F1 per frame on the claims'
+English and Arabic paraphrases.
 """
 
 from __future__ import annotations
@@ -37,8 +39,10 @@ def split_claims(dataset: Dataset, seed: int = SPLIT_SEED, heldout_share: float 
     editions = dict(zip(dataset.statements["statement_id"], dataset.statements["year"], strict=True))
     claims = dataset.claims
     edition = [int(editions[s]) for s in claims["statement_id"]]
-    split = ["heldout" if _draw(seed, e, str(c)) < heldout_share else "development"
-             for e, c in zip(edition, claims["claim_id"], strict=True)]
+    split = [
+        "heldout" if _draw(seed, e, str(c)) < heldout_share else "development"
+        for e, c in zip(edition, claims["claim_id"], strict=True)
+    ]
     return pd.DataFrame({"claim_id": list(claims["claim_id"]), "edition": edition, "split": split})
 
 
@@ -46,8 +50,9 @@ def _ratio(numerator: int, denominator: int) -> float:
     return numerator / denominator if denominator else float("nan")
 
 
-def evaluate_tagger(dataset: Dataset, split: str = "heldout", languages: tuple[str, ...] = ("en", "ar"),
-                    seed: int = SPLIT_SEED) -> pd.DataFrame:
+def evaluate_tagger(
+    dataset: Dataset, split: str = "heldout", languages: tuple[str, ...] = ("en", "ar"), seed: int = SPLIT_SEED
+) -> pd.DataFrame:
     """Precision, recall and F1 of the tagger against the hand-coded frames, per frame and language.
 
     Every claim of the split is coded from its paraphrase in each language (``paraphrase_en``,
@@ -76,8 +81,9 @@ def evaluate_tagger(dataset: Dataset, split: str = "heldout", languages: tuple[s
     if split not in (*SPLITS, "all"):
         raise ValueError(f"unknown split {split!r}; use one of development, heldout, all")
     assignment = split_claims(dataset, seed)
-    keep = set(assignment["claim_id"]) if split == "all" else set(
-        assignment.loc[assignment["split"] == split, "claim_id"])
+    keep = (
+        set(assignment["claim_id"]) if split == "all" else set(assignment.loc[assignment["split"] == split, "claim_id"])
+    )
     claims = dataset.claims[dataset.claims["claim_id"].isin(keep)]
     tagger = tagger_for(dataset.frames)
     frame_ids = list(tagger.frame_ids)
@@ -99,5 +105,14 @@ def evaluate_tagger(dataset: Dataset, split: str = "heldout", languages: tuple[s
 def _row(lang: str, frame: str, n_claims: int, positive: int, flagged: int, hit: int) -> dict:
     precision, recall = _ratio(hit, flagged), _ratio(hit, positive)
     f1 = _ratio(2 * hit, positive + flagged)
-    return {"language": lang, "frame": frame, "n_claims": n_claims, "n_positive": positive,
-            "n_predicted": flagged, "true_positive": hit, "precision": precision, "recall": recall, "f1": f1}
+    return {
+        "language": lang,
+        "frame": frame,
+        "n_claims": n_claims,
+        "n_positive": positive,
+        "n_predicted": flagged,
+        "true_positive": hit,
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+    }

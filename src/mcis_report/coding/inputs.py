@@ -39,8 +39,12 @@ def read_text_file(path: str | Path, name: str | None = None) -> Document | Prob
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        return Problem(name, line, None, f"not UTF-8 text (byte 0x{raw[exc.start:exc.start + 1].hex()}); "
-                                         "save it with UTF-8 encoding")
+        return Problem(
+            name,
+            line,
+            None,
+            f"not UTF-8 text (byte 0x{raw[exc.start : exc.start + 1].hex()}); save it with UTF-8 encoding",
+        )
     if not text.strip():
         return Problem(name, None, None, "empty file")
     return Document(name, text, len(raw))
@@ -65,8 +69,12 @@ def _csv_documents(path: Path, column: str) -> Iterator[Document | Problem]:
                 yield Problem(name, None, None, "empty file")
                 return
             if column not in header:
-                yield Problem(name, 1, column, f"no column {column!r} (columns: {', '.join(header)}); "
-                                               "name the text column with --text-column")
+                yield Problem(
+                    name,
+                    1,
+                    column,
+                    f"no column {column!r} (columns: {', '.join(header)}); name the text column with --text-column",
+                )
                 return
             position = header.index(column)
             line = reader.line_num + 1
@@ -84,8 +92,10 @@ def _csv_documents(path: Path, column: str) -> Iterator[Document | Problem]:
 
 
 def iter_documents(paths: Iterable[str | Path], text_column: str = "text") -> Iterator[Document | Problem]:
-    """Stream documents from ``paths``: folders (every ``*.txt`` below them, in sorted order), text
-    files, and CSV files (``*.csv``, one document per row, the text in ``text_column``).
+    """Stream documents from ``paths``.
+
+    Folders (every ``*.txt`` below them, in sorted order), text files, and CSV files (``*.csv``, one
+    document per row, the text in ``text_column``).
 
     Yields a :class:`Document` per text and a :class:`~mcis_report.loading.Problem` per input that
     cannot be used; only one document is held in memory at a time.

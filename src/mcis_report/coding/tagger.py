@@ -25,24 +25,34 @@ STEM_MARK = "*"
 
 # Dropped, not turned into separators: Arabic diacritics (tanween, short vowels, shadda, sukun, dagger
 # alef) and the tatweel, checked one by one (a scan for one character is far cheaper than a regex) ...
-_ARABIC_DROPPED = tuple(chr(c) for c in range(0x064B, 0x0653)) + ("\u0670", "\u0640")
+_ARABIC_DROPPED = (*tuple(chr(c) for c in range(1611, 1619)), "ٰ", "ـ")
 # ... and any other combining mark left after NFKC (e.g. stress marks in Russian texts).
 _DROPPED = re.compile("[\u0300-\u036f\u0483-\u0489\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+")
 # Hamza and alef forms, alef maqsura, ta marbuta, Persian kaf and yeh, the Russian yo, and the Arabic
 # comma, semicolon and question mark (which share their UTF-8 lead byte with Arabic letters, so the
 # byte table below cannot catch them).
 _REPLACED = (
-    ("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ؤ", "و"), ("ئ", "ي"), ("ى", "ي"), ("ی", "ي"), ("ة", "ه"),
-    ("ک", "ك"), ("ё", "е"), ("،", " "), ("؛", " "), ("؟", " "),
+    ("أ", "ا"),
+    ("إ", "ا"),
+    ("آ", "ا"),
+    ("ٱ", "ا"),
+    ("ؤ", "و"),
+    ("ئ", "ي"),
+    ("ى", "ي"),
+    ("ی", "ي"),
+    ("ة", "ه"),
+    ("ک", "ك"),
+    ("ё", "е"),
+    ("،", " "),
+    ("؛", " "),
+    ("؟", " "),
 )
 # One byte table for the UTF-8 encoded text: every ASCII character that is not a letter or digit
 # becomes a space, and so do the lead bytes 0xC2 (U+0080-U+00BF: Latin-1 punctuation such as « »)
 # and 0xE2 (U+2000-U+2FFF: dashes, quotes, ellipsis, ...); their continuation bytes are then dropped
 # by decoding with errors="ignore". This handles almost every separator far faster than a regex (the
 # few letters of rare scripts in U+2C00-U+2DFF become separators too; no lexicon uses them).
-_BYTE_TABLE = bytes(
-    32 if (c < 128 and not chr(c).isalnum()) or c in (0xC2, 0xE2) else c for c in range(256)
-)
+_BYTE_TABLE = bytes(32 if (c < 128 and not chr(c).isalnum()) or c in (0xC2, 0xE2) else c for c in range(256))
 # Whatever non-word character is left (other symbols, emoji, rarer punctuation) becomes a space too.
 _OTHER_SEPARATORS = re.compile(r"[^\w ]+|_+")
 
@@ -85,6 +95,7 @@ def word_count(normalised: str) -> int:
 
 def _arabic_forms(word: str) -> list[str]:
     """``word`` with every allowed combination of proclitics before it (ل + ال is written لل)."""
+    articles: tuple[str, ...]
     if word.startswith(_ARTICLE) and len(word) > 3:
         bare, articles = word[2:], (_ARTICLE,)
     else:
@@ -138,12 +149,12 @@ class Tagger:
     sent to worker processes.
     """
 
-    def __init__(self, frames: pd.DataFrame | Iterable[tuple[str, Mapping[str, list[str]]]],
-                 languages: tuple[str, ...] = LEXICON_LANGUAGES):
-        if isinstance(frames, pd.DataFrame):
-            pairs = zip(frames["id"], frames["lexicon"], strict=True)
-        else:
-            pairs = iter(frames)
+    def __init__(
+        self,
+        frames: pd.DataFrame | Iterable[tuple[str, Mapping[str, list[str]]]],
+        languages: tuple[str, ...] = LEXICON_LANGUAGES,
+    ):
+        pairs = zip(frames["id"], frames["lexicon"], strict=True) if isinstance(frames, pd.DataFrame) else iter(frames)
         self.languages = tuple(languages)
         self._lexicons = tuple(
             (str(fid), tuple((lang, tuple(lexicon.get(lang) or ())) for lang in self.languages))
@@ -176,8 +187,11 @@ class Tagger:
                     head, rest = words[:cut], words[cut:]
                     tail = None
                     if rest:
-                        tail = re.compile(r"\S*" + "".join(" " + re.escape(w) + (r"\S*" if s else "")
-                                                           for w, s in rest) + ("" if rest[-1][1] else "(?= )"))
+                        tail = re.compile(
+                            r"\S*"
+                            + "".join(" " + re.escape(w) + (r"\S*" if s else "") for w, s in rest)
+                            + ("" if rest[-1][1] else "(?= )")
+                        )
                     open_end = bool(stems) and not rest
                     index = len(terms)
                     terms.append(Term(frame_index, lang, raw, tail, open_end))
@@ -214,7 +228,7 @@ class Tagger:
         if self._automaton is None or not normalised:
             return []
         padded = " " + normalised + " "
-        found = []
+        found: list[tuple[int, int, int, int]] = []
         append = found.append
         for end_index, (key_length, entries) in self._automaton.iter(padded):
             start = end_index - key_length + 2
@@ -250,8 +264,15 @@ class Tagger:
     def frame_hits(self, text: str) -> pd.DataFrame:
         """Terms found in ``text``: one row per (frame, language, term) with its count, codebook order."""
         _, _, per_term = self.count(text)
-        rows = [{"frame": self.frame_ids[self._terms[i].frame], "language": self._terms[i].language,
-                 "term": self._terms[i].text, "count": per_term[i]} for i in sorted(per_term)]
+        rows = [
+            {
+                "frame": self.frame_ids[self._terms[i].frame],
+                "language": self._terms[i].language,
+                "term": self._terms[i].text,
+                "count": per_term[i],
+            }
+            for i in sorted(per_term)
+        ]
         return pd.DataFrame(rows, columns=["frame", "language", "term", "count"])
 
     def code(self, text: str, min_hits: int = 1) -> tuple[str, ...]:
@@ -274,9 +295,12 @@ class Tagger:
     def row(self, doc_id: Any, text: str, min_hits: int = 1) -> dict[str, Any]:
         """The :meth:`tag` row of one document."""
         words, per_frame, _ = self.count(text)
-        row: dict[str, Any] = {"document": doc_id, "words": words, "hits": sum(per_frame),
-                               "frames": tuple(f for f, n in zip(self.frame_ids, per_frame, strict=True)
-                                               if n >= min_hits)}
+        row: dict[str, Any] = {
+            "document": doc_id,
+            "words": words,
+            "hits": sum(per_frame),
+            "frames": tuple(f for f, n in zip(self.frame_ids, per_frame, strict=True) if n >= min_hits),
+        }
         row.update(zip(self.frame_ids, per_frame, strict=True))
         for fid, n in zip(self.frame_ids, per_frame, strict=True):
             row[f"{fid}_per_1000"] = n * 1000 / words if words else float("nan")
@@ -284,8 +308,11 @@ class Tagger:
 
     def columns(self) -> list[str]:
         """Column names of a :meth:`tag` row, in order."""
-        return (["document", "words", "hits", "frames"] + list(self.frame_ids)
-                + [f"{fid}_per_1000" for fid in self.frame_ids])
+        return (
+            ["document", "words", "hits", "frames"]
+            + list(self.frame_ids)
+            + [f"{fid}_per_1000" for fid in self.frame_ids]
+        )
 
     def table(self, documents: Iterable[str | tuple[Any, str]], min_hits: int = 1) -> pd.DataFrame:
         """Document × frame table: the rows of :meth:`tag` as a DataFrame (counts and rates per 1,000 words)."""

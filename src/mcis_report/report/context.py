@@ -48,8 +48,9 @@ class ReportContext:
         self.artifacts = Artifacts(self.out_dir)
 
     @classmethod
-    def open(cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path,
-             folder: str | None = None) -> ReportContext:
+    def open(
+        cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path, folder: str | None = None
+    ) -> ReportContext:
         """Load the data, check the parameters and prepare ``<output_dir>/<folder or edition>/<lang>``."""
         if lang not in languages():
             raise ParameterError(f"unknown language {lang!r} (valid: {', '.join(languages())})")

@@ -16,8 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import analysis as an
-from .. import coding, intercoder
-from .. import charts
+from .. import charts, coding, intercoder
 from .. import findings as fi
 from ..i18n import text
 from ..narrative import (
@@ -89,19 +88,32 @@ def _reliability(ctx: ReportContext) -> list[Markup]:
     """How far the coding can be trusted: the blind second coding and the tagger's held-out agreement."""
     ds, lang, sentences = ctx.ds, ctx.lang, []
     study_files = ctx.data_dir / intercoder.STUDY_FOLDER if ctx.data_dir is not None else None
-    if study_files is not None and (study_files / "first_coding.csv").is_file() and (
-            study_files / "second_coding.csv").is_file():
+    if (
+        ctx.data_dir is not None
+        and study_files is not None
+        and (study_files / "first_coding.csv").is_file()
+        and (study_files / "second_coding.csv").is_file()
+    ):
         study = intercoder.study(ctx.data_dir, ds.frames["id"], ds.targets["id"])
-        sentences.append(ctx.t("chapter.method.reliability", claims=count_phrase(study["claims"], "claim", lang),
-                               frames=fmt_decimal(study["frames_alpha"], lang),
-                               targets=fmt_decimal(study["targets_alpha"], lang)))
+        sentences.append(
+            ctx.t(
+                "chapter.method.reliability",
+                claims=count_phrase(int(study["claims"]), "claim", lang),  # type: ignore[call-overload]
+                frames=fmt_decimal(float(study["frames_alpha"]), lang),  # type: ignore[arg-type]
+                targets=fmt_decimal(float(study["targets_alpha"]), lang),  # type: ignore[arg-type]
+            )
+        )
     tagger = coding.evaluate_tagger(ds, split="heldout")
     overall = tagger[tagger["frame"] == "all"].set_index("language")
     if {"en", "ar"} <= set(overall.index) and overall.loc["en", "n_claims"]:
-        sentences.append(ctx.t("chapter.method.tagger",
-                               claims=count_phrase(int(overall.loc["en", "n_claims"]), "claim", lang),
-                               en=fmt_decimal(overall.loc["en", "f1"], lang),
-                               ar=fmt_decimal(overall.loc["ar", "f1"], lang)))
+        sentences.append(
+            ctx.t(
+                "chapter.method.tagger",
+                claims=count_phrase(int(overall.loc["en", "n_claims"]), "claim", lang),
+                en=fmt_decimal(overall.loc["en", "f1"], lang),
+                ar=fmt_decimal(overall.loc["ar", "f1"], lang),
+            )
+        )
     return sentences
 
 
@@ -117,8 +129,9 @@ def _amount(ctx: ReportContext, metric: str, value: int, qualifier: str) -> Mark
 
 
 def _earlier(ctx: ReportContext, earlier: Iterable[tuple[int, int, str]]) -> Markup:
-    return fmt_list([ctx.t("finding.in_year", value=qualified(v, q, ctx.lang), year=int(y)) for y, v, q in earlier],
-                    ctx.lang)
+    return fmt_list(
+        [ctx.t("finding.in_year", value=qualified(v, q, ctx.lang), year=int(y)) for y, v, q in earlier], ctx.lang
+    )
 
 
 def _of(ctx: ReportContext, k: int, n: int) -> Markup:
@@ -136,8 +149,13 @@ def _country(ctx: ReportContext, alpha3: str) -> str:
 
 def _actor(ctx: ReportContext, country: object, organisation: object) -> str:
     """A country's name (one spelling, see :func:`_country`), or the organisation's label."""
-    return _country(ctx, str(country)) if not is_missing(country) and str(country) in set(
-        ctx.ds.countries["alpha3"]) else ctx.actor(None if is_missing(country) else str(country), organisation)
+    return (
+        _country(ctx, str(country))
+        if not is_missing(country) and str(country) in set(ctx.ds.countries["alpha3"])
+        else ctx.actor(
+            None if is_missing(country) else str(country), None if is_missing(organisation) else str(organisation)
+        )
+    )
 
 
 def _target(ctx: ReportContext, target_id: str) -> str:
@@ -175,55 +193,94 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
     if f.kind == "thin":
         return ctx.t(key, year=v["year"], n=f.n, minimum=count_phrase(v["min"], "claim", lang))
     if f.kind == "participation":
-        return ctx.t(key, metric=text(f"metric.{v['metric']}", lang),
-                     now=_amount(ctx, v["metric"], v["value"], v["qualifier"]), year=v["year"],
-                     earlier=_earlier(ctx, v["earlier"])) + ctx.cite(f.source_ids)
+        return ctx.t(
+            key,
+            metric=text(f"metric.{v['metric']}", lang),
+            now=_amount(ctx, v["metric"], v["value"], v["qualifier"]),
+            year=v["year"],
+            earlier=_earlier(ctx, v["earlier"]),
+        ) + ctx.cite(f.source_ids)
     if f.kind == "western":
         parts = []
         now = ctx.text(f"western.{v['status']}")
         if f.variant == "same":
             parts.append(ctx.t(key, previous=v["previous"], western=now))
         elif f.variant == "changed":
-            parts.append(ctx.t(key, year=v["year"], previous=v["previous"],
-                               western=ctx.text(f"western_short.{v['status']}"),
-                               before=ctx.text(f"western_short.{v['previous_status']}")))
+            parts.append(
+                ctx.t(
+                    key,
+                    year=v["year"],
+                    previous=v["previous"],
+                    western=ctx.text(f"western_short.{v['status']}"),
+                    before=ctx.text(f"western_short.{v['previous_status']}"),
+                )
+            )
         else:
             parts.append(ctx.t(key, year=v["year"], western=now))
         parts += _western_members(ctx, f)
         return Markup(" ").join(parts) + ctx.cite(f.source_ids)
     if f.kind == "top_frame":
-        return ctx.t(key, frame=_frame_name(ctx, v["frames"][0]), frames=fmt_list(
-            [_frame_name(ctx, x) for x in v["frames"]], lang), share=_of(ctx, v["claims"], v["total"]),
-            speakers=count_phrase(v["speakers"], "speaker", lang))
+        return ctx.t(
+            key,
+            frame=_frame_name(ctx, v["frames"][0]),
+            frames=fmt_list([_frame_name(ctx, x) for x in v["frames"]], lang),
+            share=_of(ctx, v["claims"], v["total"]),
+            speakers=count_phrase(v["speakers"], "speaker", lang),
+        )
     if f.kind == "blame":
-        return ctx.t(key, target=_target(ctx, v["targets"][0]),
-                     targets=fmt_list(_targets(ctx, v["targets"]), lang), claims=v["claims"],
-                     blaming=count_phrase(v["blaming"], "claim", lang), total=count_phrase(v["total"], "claim", lang))
+        return ctx.t(
+            key,
+            target=_target(ctx, v["targets"][0]),
+            targets=fmt_list(_targets(ctx, v["targets"]), lang),
+            claims=v["claims"],
+            blaming=count_phrase(v["blaming"], "claim", lang),
+            total=count_phrase(v["total"], "claim", lang),
+        )
     if f.kind == "group":
         if v["critical"] == 0:
             key += "_none"
-        return ctx.t(key, group=_group_label(ctx, v["group"]), host=_group_label(ctx, v["host_group"]),
-                     share=_of(ctx, v["critical"], v["claims"]) if v["critical"] else count_phrase(
-                         v["claims"], "claim", lang),
-                     host_share=_of(ctx, v["host_critical"], v["host_claims"])) + ctx.cite(f.source_ids)
+        return ctx.t(
+            key,
+            group=_group_label(ctx, v["group"]),
+            host=_group_label(ctx, v["host_group"]),
+            share=_of(ctx, v["critical"], v["claims"]) if v["critical"] else count_phrase(v["claims"], "claim", lang),
+            host_share=_of(ctx, v["host_critical"], v["host_claims"]),
+        ) + ctx.cite(f.source_ids)
     if f.kind == "frame_shift":
         if v["claims"] == 0:
-            return ctx.t(key + "_none", frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
-                         total=count_phrase(v["total"], "claim", lang),
-                         before=fmt_percent(v["claims_before"] / v["total_before"], lang),
-                         before_share=_of(ctx, v["claims_before"], v["total_before"]))
-        return ctx.t(key, frame=_frame_name(ctx, v["frame"]), previous=v["previous"], year=v["year"],
-                     before=fmt_percent(v["claims_before"] / v["total_before"], lang),
-                     after=fmt_percent(v["claims"] / v["total"], lang),
-                     before_share=_of(ctx, v["claims_before"], v["total_before"]),
-                     after_share=_of(ctx, v["claims"], v["total"]))
+            return ctx.t(
+                key + "_none",
+                frame=_frame_name(ctx, v["frame"]),
+                previous=v["previous"],
+                year=v["year"],
+                total=count_phrase(v["total"], "claim", lang),
+                before=fmt_percent(v["claims_before"] / v["total_before"], lang),
+                before_share=_of(ctx, v["claims_before"], v["total_before"]),
+            )
+        return ctx.t(
+            key,
+            frame=_frame_name(ctx, v["frame"]),
+            previous=v["previous"],
+            year=v["year"],
+            before=fmt_percent(v["claims_before"] / v["total_before"], lang),
+            after=fmt_percent(v["claims"] / v["total"], lang),
+            before_share=_of(ctx, v["claims_before"], v["total_before"]),
+            after_share=_of(ctx, v["claims"], v["total"]),
+        )
     if f.kind == "new_frame":
-        return ctx.t(key, frame=_frame_name(ctx, v["frame"]), previous=v["previous"],
-                     share=_of(ctx, v["claims"], v["total"]), total_before=count_phrase(v["total_before"], "claim",
-                                                                                         lang))
+        return ctx.t(
+            key,
+            frame=_frame_name(ctx, v["frame"]),
+            previous=v["previous"],
+            share=_of(ctx, v["claims"], v["total"]),
+            total_before=count_phrase(v["total_before"], "claim", lang),
+        )
     if f.kind == "article":
-        items = [ctx.t(f"finding.article.verdict_{name}", n=v[name])
-                 for name in ("supported", "partly", "contradicted", "unverified") if v[name]]
+        items = [
+            ctx.t(f"finding.article.verdict_{name}", n=v[name])
+            for name in ("supported", "partly", "contradicted", "unverified")
+            if v[name]
+        ]
         return ctx.t(key, checks=count_phrase(v["checks"], "claim", lang), items=fmt_list(items, lang))
     raise KeyError(f"no wording for finding kind {f.kind!r}")
 
@@ -233,11 +290,20 @@ def _western_members(ctx: ReportContext, f: fi.Finding) -> list[Markup]:
     v, parts = f.values, []
     for country, attendance in zip(v["outside"], v["outside_attendance"], strict=True):
         verb = "attended" if attendance in an.ATTENDED else "invited"
-        parts.append(ctx.t(ctx.agree(f"finding.western.outside_{verb}", country),
-                           country=_country(ctx, country), western=_group_label(ctx, "western")))
+        parts.append(
+            ctx.t(
+                ctx.agree(f"finding.western.outside_{verb}", country),
+                country=_country(ctx, country),
+                western=_group_label(ctx, "western"),
+            )
+        )
     if v["attending_western"]:
-        parts.append(ctx.t("finding.western.attending",
-                           countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], ctx.lang)))
+        parts.append(
+            ctx.t(
+                "finding.western.attending",
+                countries=fmt_list([_country(ctx, c) for c in v["attending_western"]], ctx.lang),
+            )
+        )
     return parts
 
 
@@ -253,7 +319,8 @@ def _meaning(ctx: ReportContext, chapter: str, found: list[fi.Finding] | None = 
         return Markup("")
     body = Markup(" ").join(finding_sentence(ctx, f) for f in found)
     return Markup('<div class="meaning"><p><strong>{}</strong> {}</p></div>').format(
-        ctx.text("meta.what_this_means"), body)
+        ctx.text("meta.what_this_means"), body
+    )
 
 
 # --- header --------------------------------------------------------------------------------------------
@@ -265,31 +332,50 @@ def header(ctx: ReportContext) -> Section:
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     ed = an.edition(ds, year)
     theme = ctx.local(ed, "theme")
-    title = (ctx.t("meta.report_title_theme", year=year, theme=theme) if not is_missing(theme)
-             else ctx.t("meta.report_title", year=year))
+    title = (
+        ctx.t("meta.report_title_theme", year=year, theme=theme)
+        if not is_missing(theme)
+        else ctx.t("meta.report_title", year=year)
+    )
     claims = an.claims_for(ds, year)
     countries = an.figure_value(ds, year, "countries")
-    where = (ctx.t("meta.subtitle_countries", countries=qualified_count(countries["value"], countries["qualifier"],
-                                                                          "country", lang))
-             if countries is not None else Markup(""))
+    where = (
+        ctx.t(
+            "meta.subtitle_countries",
+            countries=qualified_count(countries["value"], countries["qualifier"], "country", lang),
+        )
+        if countries is not None
+        else Markup("")
+    )
     _kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
     if claims.empty:
         coded = ctx.t("meta.subtitle_no_claims")
     else:
-        coded = ctx.t("meta.subtitle_claims", claims=count_phrase(len(claims), "claim", lang),
-                      speakers=count_phrase(claims["speaker_en"].nunique(), "speaker", lang))
-    subtitle = ctx.t("meta.report_subtitle", ordinal=ordinal(int(ed["number"]), lang), dates=dates,
-                     countries=where, coded=coded,
-                     kind=ctx.text("meta.profile" if _thin(ctx) else "meta.analysis"))
+        coded = ctx.t(
+            "meta.subtitle_claims",
+            claims=count_phrase(len(claims), "claim", lang),
+            speakers=count_phrase(claims["speaker_en"].nunique(), "speaker", lang),
+        )
+    subtitle = ctx.t(
+        "meta.report_subtitle",
+        ordinal=ordinal(int(ed["number"]), lang),
+        dates=dates,
+        countries=where,
+        coded=coded,
+        kind=ctx.text("meta.profile" if _thin(ctx) else "meta.analysis"),
+    )
     toc = Markup("").join(
         Markup('<li><a href="#{}">{}</a></li>').format(part.id, ctx.text(part.title_key))
-        for part in parts(REPORT) if part.toc and applies(ctx, part.id)
+        for part in parts(REPORT)
+        if part.toc and applies(ctx, part.id)
     )
     contents = ctx.text("meta.contents")
-    return Section(Markup(
-        '<header class="report-header"><h1 id="top">{0}</h1><p class="subtitle">{1}</p></header>'
-        '<nav class="toc" aria-label="{2}"><h2>{2}</h2><ol>{3}</ol></nav>'
-    ).format(title, subtitle, contents, toc))
+    return Section(
+        Markup(
+            '<header class="report-header"><h1 id="top">{0}</h1><p class="subtitle">{1}</p></header>'
+            '<nav class="toc" aria-label="{2}"><h2>{2}</h2><ol>{3}</ol></nav>'
+        ).format(title, subtitle, contents, toc)
+    )
 
 
 # --- key findings --------------------------------------------------------------------------------------
@@ -301,8 +387,14 @@ def key_findings(ctx: ReportContext) -> Section:
     found = fi.key_findings(_findings(ctx), TH)
     items = [finding_sentence(ctx, f) for f in found]
     note = ctx.t("chapter.key.note", minimum=count_phrase(TH.thin_claims, "claim", ctx.lang))
-    return _section(ctx, "key", Markup('<ul class="key-findings">{}</ul>').format(
-        Markup("").join(Markup("<li>{}</li>").format(i) for i in items)), paragraph(note))
+    return _section(
+        ctx,
+        "key",
+        Markup('<ul class="key-findings">{}</ul>').format(
+            Markup("").join(Markup("<li>{}</li>").format(i) for i in items)
+        ),
+        paragraph(note),
+    )
 
 
 # --- introduction --------------------------------------------------------------------------------------
@@ -315,9 +407,18 @@ def introduction(ctx: ReportContext) -> Section:
     years = ds.years
     organiser = _country(ctx, fi.host_countries(ds)[0]) if fi.host_countries(ds) else ""
     gaps = an.not_held_years(ds)
-    parts = [paragraph(ctx.t("chapter.intro.mcis", organiser=organiser, first=years[0], last=years[-1],
-                             editions=count_phrase(len(years), "edition", lang)),
-                       ctx.t("chapter.intro.gaps", years=fmt_list(gaps, lang)) if gaps else "")]
+    parts = [
+        paragraph(
+            ctx.t(
+                "chapter.intro.mcis",
+                organiser=organiser,
+                first=years[0],
+                last=years[-1],
+                editions=count_phrase(len(years), "edition", lang),
+            ),
+            ctx.t("chapter.intro.gaps", years=fmt_list(gaps, lang)) if gaps else "",
+        )
+    ]
     article = _article(ctx)
     if article is not None:
         outlet = ctx.local(article, "outlet")
@@ -327,15 +428,26 @@ def introduction(ctx: ReportContext) -> Section:
         elif not is_missing(outlet) and not is_missing(published):
             meta = [ctx.t("chapter.intro.outlet_date", outlet=outlet, date=_published(ctx, published))]
         else:
-            meta = [ctx.t("chapter.intro.outlet", outlet=outlet) if not is_missing(outlet)
-                    else ctx.t("chapter.intro.no_outlet"),
-                    ctx.t("chapter.intro.published", date=_published(ctx, published)) if not is_missing(published)
-                    else ctx.t("chapter.intro.no_date")]
-        parts.append(paragraph(
-            ctx.t("chapter.intro.article", title=ctx.local(article, "title"),
-                  language=ctx.language_name(article["language"]), meta=fmt_list(meta, lang)),
-            ctx.t("chapter.intro.thesis", thesis=ctx.local(article, "thesis")),
-            ctx.t("chapter.intro.adds_article")))
+            meta = [
+                ctx.t("chapter.intro.outlet", outlet=outlet)
+                if not is_missing(outlet)
+                else ctx.t("chapter.intro.no_outlet"),
+                ctx.t("chapter.intro.published", date=_published(ctx, published))
+                if not is_missing(published)
+                else ctx.t("chapter.intro.no_date"),
+            ]
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.intro.article",
+                    title=ctx.local(article, "title"),
+                    language=ctx.language_name(article["language"]),
+                    meta=fmt_list(meta, lang),
+                ),
+                ctx.t("chapter.intro.thesis", thesis=ctx.local(article, "thesis")),
+                ctx.t("chapter.intro.adds_article"),
+            )
+        )
     else:
         parts.append(paragraph(ctx.t("chapter.intro.no_article", year=year), ctx.t("chapter.intro.adds")))
     return _section(ctx, "intro", *parts)
@@ -350,31 +462,47 @@ def at_a_glance(ctx: ReportContext) -> Section:
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     ed = an.edition(ds, year)
     venue = ctx.local(ed, "venue")
-    venue_text = ctx.t("chapter.glance.venue", venue=venue) if not is_missing(venue) else ctx.t(
-        "chapter.glance.no_venue")
+    venue_text = (
+        ctx.t("chapter.glance.venue", venue=venue) if not is_missing(venue) else ctx.t("chapter.glance.no_venue")
+    )
     kind, dates = _dates(ctx, ed["start_date"], ed["end_date"])
-    opening = ctx.t(f"chapter.glance.held_{kind}", ordinal=ordinal(int(ed["number"]), lang), dates=dates,
-                    venue=venue_text)
+    opening = ctx.t(
+        f"chapter.glance.held_{kind}", ordinal=ordinal(int(ed["number"]), lang), dates=dates, venue=venue_text
+    )
     theme = ctx.local(ed, "theme")
-    theme_text = ctx.t("chapter.glance.theme", theme=theme) if not is_missing(theme) else ctx.t(
-        "chapter.glance.no_theme")
+    theme_text = (
+        ctx.t("chapter.glance.theme", theme=theme) if not is_missing(theme) else ctx.t("chapter.glance.no_theme")
+    )
     parts = [paragraph(opening + ctx.cite(ed["source_ids"]), theme_text)]
 
     figures = an.headline_figures(ds, year)
     if figures.empty:
         parts.append(paragraph(ctx.t("chapter.glance.no_figures")))
     else:
-        items = [ctx.t("chapter.glance.figure_item", amount=_amount(ctx, r.metric, r.value, r.qualifier),
-                       timing=text(f"timing.{r.timing}", lang), cite=ctx.cite(r.source_ids))
-                 for r in figures.itertuples(index=False)]
+        items = [
+            ctx.t(
+                "chapter.glance.figure_item",
+                amount=_amount(ctx, r.metric, r.value, r.qualifier),
+                timing=text(f"timing.{r.timing}", lang),
+                cite=ctx.cite(r.source_ids),
+            )
+            for r in figures.itertuples(index=False)
+        ]
         parts.append(paragraph(ctx.t("chapter.glance.figures_intro")) + bullet_list(items))
         for row in figures[figures["conflicting"]].itertuples(index=False):
             parts.append(_disputed(ctx, row.metric))
     evidence = ctx.local(ed, "western_evidence")
-    parts.append(paragraph(ctx.t("chapter.glance.western", western=text(f"western.{ed['western_participation']}",
-                                                                         lang),
-                                 evidence="" if is_missing(evidence) else evidence) + ctx.cite(ed["source_ids"]),
-                           *_western_members(ctx, fi.western_finding(ds, year))))
+    parts.append(
+        paragraph(
+            ctx.t(
+                "chapter.glance.western",
+                western=text(f"western.{ed['western_participation']}", lang),
+                evidence="" if is_missing(evidence) else evidence,
+            )
+            + ctx.cite(ed["source_ids"]),
+            *_western_members(ctx, fi.western_finding(ds, year)),
+        )
+    )
     note = ctx.local(ed, "dates_note")
     if not is_missing(note):
         parts.append(paragraph(ctx.t("chapter.glance.dates_note", note=note)))
@@ -390,20 +518,34 @@ def _disputed(ctx: ReportContext, metric: str) -> Markup:
     used = rows[rows["used"]].iloc[0]
     label = text(f"metric.{metric}", lang)
     if counted["value"].nunique() > 1:
-        return paragraph(ctx.t("chapter.glance.conflict", metric=label,
-                               reports=count_phrase(len(counted), "report", lang),
-                               low=fmt_int(int(counted["value"].min()), lang),
-                               high=fmt_int(int(counted["value"].max()), lang),
-                               value=qualified(used["value"], used["qualifier"], lang))
-                         + ctx.cite(an.cited_sources(counted)))
+        return paragraph(
+            ctx.t(
+                "chapter.glance.conflict",
+                metric=label,
+                reports=count_phrase(len(counted), "report", lang),
+                low=fmt_int(int(counted["value"].min()), lang),
+                high=fmt_int(int(counted["value"].max()), lang),
+                value=qualified(used["value"], used["qualifier"], lang),
+            )
+            + ctx.cite(an.cited_sources(counted))
+        )
     if not counted.empty and not expected.empty:
         c, e = counted.iloc[0], expected.iloc[0]
-        return paragraph(ctx.t("chapter.glance.expected_vs_counted", metric=label,
-                               expected=qualified(e["value"], e["qualifier"], lang),
-                               counted=qualified(c["value"], c["qualifier"], lang))
-                         + ctx.cite(an.cited_sources(rows)))
-    return paragraph(ctx.t("chapter.glance.expectations_differ", metric=label,
-                           value=qualified(used["value"], used["qualifier"], lang)) + ctx.cite(an.cited_sources(rows)))
+        return paragraph(
+            ctx.t(
+                "chapter.glance.expected_vs_counted",
+                metric=label,
+                expected=qualified(e["value"], e["qualifier"], lang),
+                counted=qualified(c["value"], c["qualifier"], lang),
+            )
+            + ctx.cite(an.cited_sources(rows))
+        )
+    return paragraph(
+        ctx.t(
+            "chapter.glance.expectations_differ", metric=label, value=qualified(used["value"], used["qualifier"], lang)
+        )
+        + ctx.cite(an.cited_sources(rows))
+    )
 
 
 # --- 2. across editions --------------------------------------------------------------------------------
@@ -411,8 +553,9 @@ def _disputed(ctx: ReportContext, metric: str) -> Markup:
 
 def _points(frame: pd.DataFrame, lang: str) -> str:
     sep = text("list.separator", lang)
-    return sep.join(f"{int(r.year)}: {qualified(r.value, r.qualifier, lang)}"
-                    for r in frame.dropna(subset=["value"]).itertuples())
+    return sep.join(
+        f"{int(r.year)}: {qualified(r.value, r.qualifier, lang)}" for r in frame.dropna(subset=["value"]).itertuples()
+    )
 
 
 @register(REPORT, "editions")
@@ -428,41 +571,75 @@ def across_editions(ctx: ReportContext) -> Section:
     if break_year is None:
         parts.append(paragraph(ctx.t("chapter.editions.no_break")))
     elif partial:
-        parts.append(paragraph(ctx.t("chapter.editions.break", participated=fmt_list(participated, lang),
-                                     break_year=break_year, partial=fmt_list(partial, lang))))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.editions.break",
+                    participated=fmt_list(participated, lang),
+                    break_year=break_year,
+                    partial=fmt_list(partial, lang),
+                )
+            )
+        )
     else:
-        parts.append(paragraph(ctx.t("chapter.editions.break_no_partial", participated=fmt_list(participated, lang),
-                                     break_year=break_year)))
-    parts.append(paragraph(ctx.t("chapter.editions.timing_rule",
-                                 change=fmt_percent(TH.min_relative_change, lang))))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.editions.break_no_partial",
+                    participated=fmt_list(participated, lang),
+                    break_year=break_year,
+                )
+            )
+        )
+    parts.append(paragraph(ctx.t("chapter.editions.timing_rule", change=fmt_percent(TH.min_relative_change, lang))))
 
     hue_labels = {k: text(f"western.{k}", lang) for k in charts.PALETTE}
     for metric, key in (("countries", "chart"), ("delegates", "delegates")):
         series = an.participation_by_year(ds, metric)
         if series["value"].notna().sum() == 0:
             continue
-        ax = charts.participation_chart(series, x="year", y="value", low="low", high="high",
-                                        hue="western_participation", hue_labels=hue_labels,
-                                        xlabel=ctx.col("year"), ylabel=text(f"metric.{metric}", lang),
-                                        rtl=ctx.rtl)
-        parts.append(ctx.figure(ax, f"participation_{metric}", text(f"chapter.editions.{key}_caption", lang),
-                                text(f"chapter.editions.{key}_alt", lang, first=years[0], last=years[-1],
-                                     points=_points(series, lang))))
+        ax = charts.participation_chart(
+            series,
+            x="year",
+            y="value",
+            low="low",
+            high="high",
+            hue="western_participation",
+            hue_labels=hue_labels,
+            xlabel=ctx.col("year"),
+            ylabel=text(f"metric.{metric}", lang),
+            rtl=ctx.rtl,
+        )
+        parts.append(
+            ctx.figure(
+                ax,
+                f"participation_{metric}",
+                text(f"chapter.editions.{key}_caption", lang),
+                text(f"chapter.editions.{key}_alt", lang, first=years[0], last=years[-1], points=_points(series, lang)),
+            )
+        )
 
     rows = []
     for ed in ds.editions.sort_values("year").itertuples(index=False):
         row = ed._asdict()
-        rows.append({
-            ctx.col("year"): int(ed.year),
-            ctx.col("edition"): "" if is_missing(ed.number) else ordinal(int(ed.number), lang),
-            ctx.col("dates"): _dates(ctx, ed.start_date, ed.end_date)[1],
-            ctx.col("theme"): row[ctx.column("theme")],
-            ctx.col("western"): text(f"western.{ed.western_participation}", lang),
-            ctx.col("sources"): ctx.cite(ed.source_ids),
-        })
-    parts.append(ctx.table(pd.DataFrame(rows), "editions_timeline", text("chapter.editions.timeline_caption", lang),
-                           raw=ds.editions.drop(columns=[c for c in ds.editions.columns if c.endswith("_ar")
-                                                         and lang != "ar"])))
+        rows.append(
+            {
+                ctx.col("year"): int(ed.year),
+                ctx.col("edition"): "" if is_missing(ed.number) else ordinal(int(ed.number), lang),
+                ctx.col("dates"): _dates(ctx, ed.start_date, ed.end_date)[1],
+                ctx.col("theme"): row[ctx.column("theme")],
+                ctx.col("western"): text(f"western.{ed.western_participation}", lang),
+                ctx.col("sources"): ctx.cite(ed.source_ids),
+            }
+        )
+    parts.append(
+        ctx.table(
+            pd.DataFrame(rows),
+            "editions_timeline",
+            text("chapter.editions.timeline_caption", lang),
+            raw=ds.editions.drop(columns=[c for c in ds.editions.columns if c.endswith("_ar") and lang != "ar"]),
+        )
+    )
     return _section(ctx, "editions", *parts)
 
 
@@ -480,8 +657,17 @@ def who_came(ctx: ReportContext) -> Section:
     for r in host_rows.itertuples(index=False):
         head = getattr(r, ctx.column("head"))
         if not is_missing(head):
-            parts.append(paragraph(ctx.t("chapter.delegations.host", country=_country(ctx, r.country), head=head,
-                                         role=getattr(r, ctx.column("role"))) + ctx.cite(r.source_ids)))
+            parts.append(
+                paragraph(
+                    ctx.t(
+                        "chapter.delegations.host",
+                        country=_country(ctx, r.country),
+                        head=head,
+                        role=getattr(r, ctx.column("role")),
+                    )
+                    + ctx.cite(r.source_ids)
+                )
+            )
     d = an.delegations_for(ds, year, visiting_only=True)
     if d.empty:
         parts.append(paragraph(ctx.t("chapter.delegations.none", year=year)))
@@ -491,21 +677,41 @@ def who_came(ctx: ReportContext) -> Section:
     counts = attended["attendance"].value_counts()
     ways = [ctx.t(f"chapter.delegations.way_{a}", n=int(counts[a])) for a in an.ATTENDED if counts.get(a, 0)]
     if not attended.empty:
-        parts.append(paragraph(ctx.t("chapter.delegations.named", year=year,
-                                     named=count_phrase(len(attended), "delegation", lang),
-                                     ways=fmt_list(ways, lang)) + ctx.cite(an.cited_sources(attended))))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.delegations.named",
+                    year=year,
+                    named=count_phrase(len(attended), "delegation", lang),
+                    ways=fmt_list(ways, lang),
+                )
+                + ctx.cite(an.cited_sources(attended))
+            )
+        )
     if not invited.empty:
         names = [_actor(ctx, c, o) for c, o in zip(invited["country"], invited["organisation"], strict=True)]
-        parts.append(paragraph(ctx.t("chapter.delegations.invited", invited=count_phrase(len(invited), "delegation",
-                                                                                         lang),
-                                     names=fmt_list(names, lang)) + ctx.cite(an.cited_sources(invited))))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.delegations.invited",
+                    invited=count_phrase(len(invited), "delegation", lang),
+                    names=fmt_list(names, lang),
+                )
+                + ctx.cite(an.cited_sources(invited))
+            )
+        )
     countries = an.figure_value(ds, year, "countries")
     if countries is not None and not attended.empty:
-        parts.append(paragraph(ctx.t(
-            "chapter.delegations.coverage",
-            countries=qualified_count(countries["value"], countries["qualifier"], "country", lang),
-            named_countries=count_phrase(int(attended["country"].notna().sum()), "country", lang))
-            + ctx.cite(countries["source_ids"])))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.delegations.coverage",
+                    countries=qualified_count(countries["value"], countries["qualifier"], "country", lang),
+                    named_countries=count_phrase(int(attended["country"].notna().sum()), "country", lang),
+                )
+                + ctx.cite(countries["source_ids"])
+            )
+        )
 
     by_region = an.delegations_by_region(ds, year)
     if not by_region.empty and len(d) >= 3:
@@ -514,36 +720,64 @@ def who_came(ctx: ReportContext) -> Section:
             status_label=[text(f"status.{s}", lang) for s in by_region["status"]],
         )
         order = [text(f"status.{s}", lang) for s in ("attended", "invited_only") if s in set(plot["status"])]
-        ax = charts.bar_chart(plot, x="delegations", y="region_label", hue="status_label", hue_order=order,
-                              xlabel=text("columns.delegations", lang), ylabel=ctx.col("region"), rtl=ctx.rtl)
+        ax = charts.bar_chart(
+            plot,
+            x="delegations",
+            y="region_label",
+            hue="status_label",
+            hue_order=order,
+            xlabel=text("columns.delegations", lang),
+            ylabel=ctx.col("region"),
+            rtl=ctx.rtl,
+        )
         sep = text("list.separator", lang)
         points = sep.join(f"{r.region_label} ({r.status_label}): {r.delegations}" for r in plot.itertuples())
-        parts.append(ctx.figure(ax, "delegations_by_region", text("chapter.delegations.region_caption", lang),
-                                text("chapter.delegations.region_alt", lang, points=points)))
+        parts.append(
+            ctx.figure(
+                ax,
+                "delegations_by_region",
+                text("chapter.delegations.region_caption", lang),
+                text("chapter.delegations.region_alt", lang, points=points),
+            )
+        )
 
     blocs = an.delegations_by_bloc(ds, year)
     present = blocs[blocs["delegations"] > 0]
     if not present.empty:
-        items = [ctx.t("chapter.delegations.bloc_item", n=int(r.delegations),
-                       bloc=ctx.label("organisations", r.organisation)) for r in present.itertuples()]
-        parts.append(paragraph(ctx.t("chapter.delegations.blocs", items=fmt_list(items, lang))
-                               + ctx.cite(an.cited_sources(ds.memberships[ds.memberships["organisation"].isin(
-                                   present["organisation"])]))))
+        items = [
+            ctx.t(
+                "chapter.delegations.bloc_item", n=int(r.delegations), bloc=ctx.label("organisations", r.organisation)
+            )
+            for r in present.itertuples()
+        ]
+        parts.append(
+            paragraph(
+                ctx.t("chapter.delegations.blocs", items=fmt_list(items, lang))
+                + ctx.cite(
+                    an.cited_sources(ds.memberships[ds.memberships["organisation"].isin(present["organisation"])])
+                )
+            )
+        )
     ranks = an.rank_counts(ds, year)
     if not ranks.empty:
-        items = [ctx.t("chapter.delegations.rank_item", rank=ctx.text(f"rank.{r.rank}"), n=int(r.delegations))
-                 for r in ranks.itertuples()]
+        items = [
+            ctx.t("chapter.delegations.rank_item", rank=ctx.text(f"rank.{r.rank}"), n=int(r.delegations))
+            for r in ranks.itertuples()
+        ]
         parts.append(paragraph(ctx.t("chapter.delegations.ranks", items=fmt_list(items, lang))))
 
     if not attended.empty:
-        listing = pd.DataFrame({
-            ctx.col("country"): [_actor(ctx, c, o) for c, o in zip(attended["country"], attended["organisation"],
-                                                                 strict=True)],
-            ctx.col("head"): attended[ctx.column("head")].fillna(""),
-            ctx.col("role"): attended[ctx.column("role")].fillna(""),
-            ctx.col("attendance"): [text(f"attendance.{a}", lang) for a in attended["attendance"]],
-            ctx.col("sources"): [ctx.cite(s) for s in attended["source_ids"]],
-        })
+        listing = pd.DataFrame(
+            {
+                ctx.col("country"): [
+                    _actor(ctx, c, o) for c, o in zip(attended["country"], attended["organisation"], strict=True)
+                ],
+                ctx.col("head"): attended[ctx.column("head")].fillna(""),
+                ctx.col("role"): attended[ctx.column("role")].fillna(""),
+                ctx.col("attendance"): [text(f"attendance.{a}", lang) for a in attended["attendance"]],
+                ctx.col("sources"): [ctx.cite(s) for s in attended["source_ids"]],
+            }
+        )
         parts.append(ctx.table(listing, "delegations", text("chapter.delegations.list_caption", lang), raw=d))
     return _section(ctx, "delegations", *parts)
 
@@ -561,29 +795,53 @@ def messaging(ctx: ReportContext) -> Section:
     speakers = claims["speaker_en"].nunique()
     statements = ds.statements[ds.statements["year"] == year]
     uncoded = statements[~statements["statement_id"].isin(claims["statement_id"])]
-    parts = [_meaning(ctx, "messaging"),
-             paragraph(ctx.t("chapter.messaging.intro", year=year, claims=count_phrase(len(claims), "claim", lang),
-                             statements=count_phrase(claims["statement_id"].nunique(), "statement", lang),
-                             speakers=count_phrase(speakers, "speaker", lang)),
-                       ctx.t("chapter.messaging.uncoded", names=fmt_list(uncoded[ctx.column("speaker")], lang))
-                       if not uncoded.empty else "")]
+    parts = [
+        _meaning(ctx, "messaging"),
+        paragraph(
+            ctx.t(
+                "chapter.messaging.intro",
+                year=year,
+                claims=count_phrase(len(claims), "claim", lang),
+                statements=count_phrase(claims["statement_id"].nunique(), "statement", lang),
+                speakers=count_phrase(speakers, "speaker", lang),
+            ),
+            ctx.t("chapter.messaging.uncoded", names=fmt_list(uncoded[ctx.column("speaker")], lang))
+            if not uncoded.empty
+            else "",
+        ),
+    ]
     stance = an.stance_counts(ds, year)
-    stance_items = [ctx.t(f"chapter.messaging.stance_{s}", n=int(stance[s]))
-                    for s in ("critical", "supportive", "neutral") if stance.get(s, 0)]
-    parts.append(paragraph(ctx.t("chapter.messaging.stance", total=count_phrase(len(claims), "claim", lang),
-                                 items=fmt_list(stance_items, lang))))
+    stance_items = [
+        ctx.t(f"chapter.messaging.stance_{s}", n=int(stance[s]))
+        for s in ("critical", "supportive", "neutral")
+        if stance.get(s, 0)
+    ]
+    parts.append(
+        paragraph(
+            ctx.t(
+                "chapter.messaging.stance",
+                total=count_phrase(len(claims), "claim", lang),
+                items=fmt_list(stance_items, lang),
+            )
+        )
+    )
 
     matrix = an.frame_counts_by_speaker(ds, year)
     names = _speaker_names(ctx, claims)
     shown = matrix.rename(index=names, columns=lambda f: ctx.label("frames", f))
-    ax = charts.heatmap(shown, xlabel=text("columns.frames", lang), ylabel=text("columns.speaker", lang),
-                        rtl=ctx.rtl)
+    ax = charts.heatmap(shown, xlabel=text("columns.frames", lang), ylabel=text("columns.speaker", lang), rtl=ctx.rtl)
     stacked = shown.stack()
     stacked = stacked[stacked > 0].sort_values(ascending=False).head(5)
     sep = text("list.separator", lang)
     points = sep.join(f"{s} – {f}: {int(n)}" for (s, f), n in stacked.items())
-    parts.append(ctx.figure(ax, "frames_by_speaker", text("chapter.messaging.heatmap_caption", lang),
-                            text("chapter.messaging.heatmap_alt", lang, points=points)))
+    parts.append(
+        ctx.figure(
+            ax,
+            "frames_by_speaker",
+            text("chapter.messaging.heatmap_caption", lang),
+            text("chapter.messaging.heatmap_alt", lang, points=points),
+        )
+    )
     ctx.save_table(matrix, "frames_by_speaker", index=True)
 
     parts.append(_sub(ctx, "chapter.messaging.blame_title"))
@@ -593,23 +851,43 @@ def messaging(ctx: ReportContext) -> Section:
     else:
         pivot = pairs.pivot_table(index="source", columns="target", values="claims", fill_value=0)
         pivot = pivot.rename(index=lambda c: _actor(ctx, c, c), columns=lambda t: _target(ctx, t))
-        ax = charts.heatmap(pivot.astype(int), xlabel=text("columns.targets", lang),
-                            ylabel=text("columns.country", lang), rtl=ctx.rtl)
-        points = sep.join(f"{_actor(ctx, r.source, r.source)} → {ctx.label('targets', r.target)}: {r.claims}"
-                          for r in pairs.head(5).itertuples())
-        parts.append(ctx.figure(ax, "who_blames_whom", text("chapter.messaging.blame_caption", lang),
-                                text("chapter.messaging.blame_alt", lang, points=points)))
+        ax = charts.heatmap(
+            pivot.astype(int), xlabel=text("columns.targets", lang), ylabel=text("columns.country", lang), rtl=ctx.rtl
+        )
+        points = sep.join(
+            f"{_actor(ctx, r.source, r.source)} → {ctx.label('targets', r.target)}: {r.claims}"
+            for r in pairs.head(5).itertuples()
+        )
+        parts.append(
+            ctx.figure(
+                ax,
+                "who_blames_whom",
+                text("chapter.messaging.blame_caption", lang),
+                text("chapter.messaging.blame_alt", lang, points=points),
+            )
+        )
         ctx.save_table(pairs, "who_blames_whom")
 
     regions = fi.region_ranking(ds, year)[:5]
     if regions:
         items = []
         for r in regions:
-            inside = [ctx.t("chapter.messaging.region_inside_item", region=ctx.label("claim_regions", k),
-                            claims=count_phrase(n, "claim", lang)) for k, n in r["inside"]]
-            items.append(ctx.t("chapter.messaging.region_item" + ("_inside" if inside else ""),
-                               region=ctx.label("claim_regions", r["region"]),
-                               claims=count_phrase(r["claims"], "claim", lang), inside=fmt_list(inside, lang)))
+            inside = [
+                ctx.t(
+                    "chapter.messaging.region_inside_item",
+                    region=ctx.label("claim_regions", k),
+                    claims=count_phrase(n, "claim", lang),
+                )
+                for k, n in r["inside"]
+            ]
+            items.append(
+                ctx.t(
+                    "chapter.messaging.region_item" + ("_inside" if inside else ""),
+                    region=ctx.label("claim_regions", r["region"]),
+                    claims=count_phrase(r["claims"], "claim", lang),
+                    inside=fmt_list(inside, lang),
+                )
+            )
         parts.append(paragraph(ctx.t("chapter.messaging.regions", items=fmt_list(items, lang))))
     parts.append(paragraph(ctx.t("chapter.messaging.claims_in_appendix")))
     return _section(ctx, "messaging", *parts)
@@ -630,25 +908,35 @@ def partners(ctx: ReportContext) -> Section:
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     table = an.partner_comparison(ds, year)
     names = _speaker_names(ctx, an.claims_for(ds, year))
-    small = [_group_label(ctx, g) for g, n in zip(table["group"], table["claims"], strict=True)
-             if n < TH.min_group_claims]
-    parts = [_meaning(ctx, "partners"),
-             paragraph(ctx.t("chapter.partners.intro", minimum=count_phrase(TH.min_group_claims, "claim", lang),
-                             gap=count_phrase(round(TH.min_points_group * 100), "point", lang)),
-                       ctx.t("chapter.partners.small", groups=fmt_list(small, lang)) if small else "")]
-    shown = pd.DataFrame({
-        ctx.col("group"): [_group_label(ctx, g) for g in table["group"]],
-        ctx.col("speakers"): [text("list.separator", lang).join(names[s] for s in sp) for sp in table["speakers"]],
-        ctx.col("claims"): [fmt_int(n, lang) for n in table["claims"]],
-        ctx.col("top_frames"): [text("list.separator", lang).join(ctx.labels("frames", f))
-                                for f in table["top_frames"]],
-        ctx.col("top_targets"): [text("list.separator", lang).join(_targets(ctx, t))
-                                 for t in table["top_targets"]],
-        ctx.col("critical_share"): [ctx.t("chapter.partners.share_cell", pct=fmt_percent(s, lang), k=int(k),
-                                          n=int(n))
-                                    for s, k, n in zip(table["critical_share"], table["critical"], table["claims"],
-                                                       strict=True)],
-    })
+    small = [
+        _group_label(ctx, g) for g, n in zip(table["group"], table["claims"], strict=True) if n < TH.min_group_claims
+    ]
+    parts = [
+        _meaning(ctx, "partners"),
+        paragraph(
+            ctx.t(
+                "chapter.partners.intro",
+                minimum=count_phrase(TH.min_group_claims, "claim", lang),
+                gap=count_phrase(round(TH.min_points_group * 100), "point", lang),
+            ),
+            ctx.t("chapter.partners.small", groups=fmt_list(small, lang)) if small else "",
+        ),
+    ]
+    shown = pd.DataFrame(
+        {
+            ctx.col("group"): [_group_label(ctx, g) for g in table["group"]],
+            ctx.col("speakers"): [text("list.separator", lang).join(names[s] for s in sp) for sp in table["speakers"]],
+            ctx.col("claims"): [fmt_int(n, lang) for n in table["claims"]],
+            ctx.col("top_frames"): [
+                text("list.separator", lang).join(ctx.labels("frames", f)) for f in table["top_frames"]
+            ],
+            ctx.col("top_targets"): [text("list.separator", lang).join(_targets(ctx, t)) for t in table["top_targets"]],
+            ctx.col("critical_share"): [
+                ctx.t("chapter.partners.share_cell", pct=fmt_percent(s, lang), k=int(k), n=int(n))
+                for s, k, n in zip(table["critical_share"], table["critical"], table["claims"], strict=True)
+            ],
+        }
+    )
     parts.append(ctx.table(shown, "partners", text("chapter.partners.caption", lang), raw=table))
     return _section(ctx, "partners", *parts)
 
@@ -670,34 +958,58 @@ def changes(ctx: ReportContext) -> Section:
         label = text(f"metric.{r.metric}", lang)
         if r.direction in ("up", "down", "similar"):
             same = r.before == r.after and r.before_qualifier == r.after_qualifier
-            stated.append(ctx.t("chapter.changes.metric_same" if same else f"chapter.changes.metric_{r.direction}", metric=label,
-                                before=qualified(r.before, r.before_qualifier, lang),
-                                after=qualified(r.after, r.after_qualifier, lang)))
+            stated.append(
+                ctx.t(
+                    "chapter.changes.metric_same" if same else f"chapter.changes.metric_{r.direction}",
+                    metric=label,
+                    before=qualified(r.before, r.before_qualifier, lang),
+                    after=qualified(r.after, r.after_qualifier, lang),
+                )
+            )
         elif r.reason in ("timing", "qualifier"):
-            withheld.append(ctx.t(f"chapter.changes.withheld_{r.reason}", metric=label,
-                                  before=qualified(r.before, r.before_qualifier, lang),
-                                  after=qualified(r.after, r.after_qualifier, lang),
-                                  before_timing=text(f"timing.{r.before_timing}", lang),
-                                  after_timing=text(f"timing.{r.after_timing}", lang)))
+            withheld.append(
+                ctx.t(
+                    f"chapter.changes.withheld_{r.reason}",
+                    metric=label,
+                    before=qualified(r.before, r.before_qualifier, lang),
+                    after=qualified(r.after, r.after_qualifier, lang),
+                    before_timing=text(f"timing.{r.before_timing}", lang),
+                    after_timing=text(f"timing.{r.after_timing}", lang),
+                )
+            )
     if stated:
         parts.append(paragraph(ctx.t("chapter.changes.metrics", previous=previous, items=fmt_list(stated, lang))))
     if withheld:
-        parts.append(paragraph(ctx.t("chapter.changes.withheld", change=fmt_percent(TH.min_relative_change, lang)))
-                     + bullet_list(withheld))
+        parts.append(
+            paragraph(ctx.t("chapter.changes.withheld", change=fmt_percent(TH.min_relative_change, lang)))
+            + bullet_list(withheld)
+        )
     n_now, n_before = len(an.claims_for(ds, year)), len(an.claims_for(ds, previous))
     if min(n_now, n_before) < TH.min_claims_shift:
-        parts.append(paragraph(ctx.t("chapter.changes.frames_not_compared", previous=previous,
-                                     before=count_phrase(n_before, "claim", lang),
-                                     after=count_phrase(n_now, "claim", lang),
-                                     minimum=count_phrase(TH.min_claims_shift, "claim", lang))))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.changes.frames_not_compared",
+                    previous=previous,
+                    before=count_phrase(n_before, "claim", lang),
+                    after=count_phrase(n_now, "claim", lang),
+                    minimum=count_phrase(TH.min_claims_shift, "claim", lang),
+                )
+            )
+        )
     elif not [f for f in _findings(ctx) if f.kind in ("frame_shift", "new_frame")]:
         parts.append(paragraph(ctx.t("chapter.changes.frames_stable", previous=previous)))
-    speakers = sorted(set(ds.statements.loc[ds.statements["year"] == year, "speaker_en"])
-                      & set(ds.statements.loc[ds.statements["year"] == previous, "speaker_en"]))
+    speakers = sorted(
+        set(ds.statements.loc[ds.statements["year"] == year, "speaker_en"])
+        & set(ds.statements.loc[ds.statements["year"] == previous, "speaker_en"])
+    )
     if speakers:
         local = dict(zip(ds.statements["speaker_en"], ds.statements[ctx.column("speaker")], strict=True))
-        parts.append(paragraph(ctx.t("chapter.changes.speakers", previous=previous,
-                                     items=fmt_list([local[s] for s in speakers], lang))))
+        parts.append(
+            paragraph(
+                ctx.t("chapter.changes.speakers", previous=previous, items=fmt_list([local[s] for s in speakers], lang))
+            )
+        )
     return _section(ctx, "changes", *parts)
 
 
@@ -712,16 +1024,24 @@ def article_checks(ctx: ReportContext) -> Section:
         return Section("")
     ds, lang = ctx.ds, ctx.lang
     checks = ds.article_checks
-    table = pd.DataFrame({
-        ctx.col("article_says"): checks[ctx.column("article_says")],
-        ctx.col("verdict"): [Markup('<span class="verdict verdict-{}">{}</span>').format(
-            v, text(f"verdict.{v}", lang)) for v in checks["verdict"]],
-        ctx.col("finding"): checks[ctx.column("finding")],
-        ctx.col("sources"): [ctx.cite(s) for s in checks["source_ids"]],
-    })
-    return _section(ctx, "checks", _meaning(ctx, "checks"),
-                    paragraph(ctx.t("chapter.checks.intro", title=ctx.local(article, "title"))),
-                    ctx.table(table, "article_checks", text("chapter.checks.caption", lang), raw=checks))
+    table = pd.DataFrame(
+        {
+            ctx.col("article_says"): checks[ctx.column("article_says")],
+            ctx.col("verdict"): [
+                Markup('<span class="verdict verdict-{}">{}</span>').format(v, text(f"verdict.{v}", lang))
+                for v in checks["verdict"]
+            ],
+            ctx.col("finding"): checks[ctx.column("finding")],
+            ctx.col("sources"): [ctx.cite(s) for s in checks["source_ids"]],
+        }
+    )
+    return _section(
+        ctx,
+        "checks",
+        _meaning(ctx, "checks"),
+        paragraph(ctx.t("chapter.checks.intro", title=ctx.local(article, "title"))),
+        ctx.table(table, "article_checks", text("chapter.checks.caption", lang), raw=checks),
+    )
 
 
 # --- 8. conclusion -----------------------------------------------------------------------------------------
@@ -737,28 +1057,49 @@ def conclusion(ctx: ReportContext) -> Section:
     number = ordinal(int(ed["number"]), lang)
     parts = []
     qualified_answer = any(f.kind == "participation" and f.variant == "down" for f in found) or any(
-        f.kind == "group" and f.variant == "less_critical" for f in found)
+        f.kind == "group" and f.variant == "less_critical" for f in found
+    )
     if article is not None:
-        parts.append(paragraph(ctx.t("chapter.conclusion.question_article", thesis=ctx.local(article, "thesis")),
-                               ctx.t("chapter.conclusion.answer_partly" if qualified_answer
-                                     else "chapter.conclusion.answer_holds")))
+        parts.append(
+            paragraph(
+                ctx.t("chapter.conclusion.question_article", thesis=ctx.local(article, "thesis")),
+                ctx.t("chapter.conclusion.answer_partly" if qualified_answer else "chapter.conclusion.answer_holds"),
+            )
+        )
     else:
         parts.append(paragraph(ctx.t("chapter.conclusion.question", ordinal=number, year=year)))
 
-    participation = [f for f in found if f.kind == "participation" and f.values["metric"] in
-                     ("countries", "defence_ministers")]
+    participation = [
+        f for f in found if f.kind == "participation" and f.values["metric"] in ("countries", "defence_ministers")
+    ]
     countries = an.figure_value(ds, year, "countries")
     if participation:
-        verdict = "fewer" if all(f.variant == "down" for f in participation) else (
-            "more" if all(f.variant == "up" for f in participation) else "mixed")
-        parts.append(paragraph(ctx.t(f"chapter.conclusion.isolation_{verdict}",
-                                     countries=_amount(ctx, "countries", countries["value"], countries["qualifier"])
-                                     if countries is not None else ""),
-                               Markup(" ").join(finding_sentence(ctx, f) for f in participation)))
+        verdict = (
+            "fewer"
+            if all(f.variant == "down" for f in participation)
+            else ("more" if all(f.variant == "up" for f in participation) else "mixed")
+        )
+        parts.append(
+            paragraph(
+                ctx.t(
+                    f"chapter.conclusion.isolation_{verdict}",
+                    countries=_amount(ctx, "countries", countries["value"], countries["qualifier"])
+                    if countries is not None
+                    else "",
+                ),
+                Markup(" ").join(finding_sentence(ctx, f) for f in participation),
+            )
+        )
     elif countries is not None:
-        parts.append(paragraph(ctx.t("chapter.conclusion.isolation_untested",
-                                     countries=_amount(ctx, "countries", countries["value"], countries["qualifier"]),
-                                     change=fmt_percent(TH.min_relative_change, lang))))
+        parts.append(
+            paragraph(
+                ctx.t(
+                    "chapter.conclusion.isolation_untested",
+                    countries=_amount(ctx, "countries", countries["value"], countries["qualifier"]),
+                    change=fmt_percent(TH.min_relative_change, lang),
+                )
+            )
+        )
     wf = next(f for f in found if f.kind == "western")
     parts.append(paragraph(finding_sentence(ctx, wf)))
 
@@ -771,19 +1112,32 @@ def conclusion(ctx: ReportContext) -> Section:
         groups = [f for f in found if f.kind == "group"]
         less = [f for f in groups if f.variant == "less_critical"]
         if less:
-            message.append(ctx.t("chapter.conclusion.chorus_split",
-                                 host=_group_label(ctx, less[0].values["host_group"]),
-                                 share=_of(ctx, less[0].values["host_critical"], less[0].values["host_claims"]),
-                                 groups=fmt_list([ctx.t("chapter.conclusion.group_share" if f.values["critical"]
-                                                        else "chapter.conclusion.group_share_none",
-                                                        group=_group_label(ctx, f.values["group"]),
-                                                        share=_of(ctx, f.values["critical"], f.values["claims"])
-                                                        if f.values["critical"]
-                                                        else count_phrase(f.values["claims"], "claim", lang))
-                                                  for f in less], lang)))
+            message.append(
+                ctx.t(
+                    "chapter.conclusion.chorus_split",
+                    host=_group_label(ctx, less[0].values["host_group"]),
+                    share=_of(ctx, less[0].values["host_critical"], less[0].values["host_claims"]),
+                    groups=fmt_list(
+                        [
+                            ctx.t(
+                                "chapter.conclusion.group_share"
+                                if f.values["critical"]
+                                else "chapter.conclusion.group_share_none",
+                                group=_group_label(ctx, f.values["group"]),
+                                share=_of(ctx, f.values["critical"], f.values["claims"])
+                                if f.values["critical"]
+                                else count_phrase(f.values["claims"], "claim", lang),
+                            )
+                            for f in less
+                        ],
+                        lang,
+                    ),
+                )
+            )
         elif not an.partner_comparison(ds, year).empty:
-            message.append(ctx.t("chapter.conclusion.chorus_untested",
-                                 minimum=count_phrase(TH.min_group_claims, "claim", lang)))
+            message.append(
+                ctx.t("chapter.conclusion.chorus_untested", minimum=count_phrase(TH.min_group_claims, "claim", lang))
+            )
         parts.append(paragraph(*message))
     art = next((f for f in found if f.kind == "article"), None)
     if art is not None:
@@ -803,19 +1157,28 @@ def claims_appendix(ctx: ReportContext) -> Section:
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
     claims = an.claims_for(ds, year)
     blocks = [paragraph(ctx.t("chapter.claims.intro", claims=count_phrase(len(claims), "claim", lang)))]
-    for speaker, sub in claims.groupby("speaker_en", sort=False):
+    for _speaker, sub in claims.groupby("speaker_en", sort=False):
         first = sub.iloc[0]
-        who = ctx.t("chapter.claims.speaker", speaker=first[ctx.column("speaker")],
-                    role=first[ctx.column("role")], country=_actor(ctx, first["country"], first["organisation"]),
-                    claims=count_phrase(len(sub), "claim", lang))
+        who = ctx.t(
+            "chapter.claims.speaker",
+            speaker=first[ctx.column("speaker")],
+            role=first[ctx.column("role")],
+            country=_actor(ctx, first["country"], first["organisation"]),
+            claims=count_phrase(len(sub), "claim", lang),
+        )
         items = []
         for r in sub.itertuples(index=False):
-            tags = Markup("").join(Markup('<span class="tag">{}</span>').format(ctx.label("frames", f))
-                                   for f in r.frames)
-            items.append(Markup('{} <span class="tags">{}</span>{}').format(
-                getattr(r, ctx.column("paraphrase")), tags, ctx.cite(r.source_ids)))
-        blocks.append(Markup('<details class="speaker-claims"><summary>{}</summary>{}</details>').format(
-            who, bullet_list(items)))
+            tags = Markup("").join(
+                Markup('<span class="tag">{}</span>').format(ctx.label("frames", f)) for f in r.frames
+            )
+            items.append(
+                Markup('{} <span class="tags">{}</span>{}').format(
+                    getattr(r, ctx.column("paraphrase")), tags, ctx.cite(r.source_ids)
+                )
+            )
+        blocks.append(
+            Markup('<details class="speaker-claims"><summary>{}</summary>{}</details>').format(who, bullet_list(items))
+        )
     ctx.save_table(claims, "claims")
     return _section(ctx, "claims", *blocks)
 
@@ -831,81 +1194,137 @@ def conflicts_appendix(ctx: ReportContext) -> Section:
     for (year, metric), group_ in conflicts.groupby(["year", "metric"], sort=True):
         used = group_[group_["used"]]
         reported = text("list.separator", lang).join(
-            ctx.text("chapter.conflicts.reported_item", value=qualified(r.value, r.qualifier, lang),
-                     timing=text(f"timing.{r.timing}", lang)) for r in group_.itertuples())
-        rows.append({
-            ctx.col("year"): int(year),
-            ctx.col("metric"): text(f"metric.{metric}", lang),
-            ctx.col("reported"): reported,
-            ctx.col("used"): "" if used.empty else qualified(used.iloc[0]["value"], used.iloc[0]["qualifier"], lang),
-            ctx.col("sources"): ctx.cite(an.cited_sources(group_)),
-        })
-    return _section(ctx, "conflicts", paragraph(ctx.t("chapter.conflicts.intro")),
-                    ctx.table(pd.DataFrame(rows), "figure_conflicts", text("chapter.conflicts.caption", lang),
-                              raw=conflicts))
+            ctx.text(
+                "chapter.conflicts.reported_item",
+                value=qualified(r.value, r.qualifier, lang),
+                timing=text(f"timing.{r.timing}", lang),
+            )
+            for r in group_.itertuples()
+        )
+        rows.append(
+            {
+                ctx.col("year"): int(year),
+                ctx.col("metric"): text(f"metric.{metric}", lang),
+                ctx.col("reported"): reported,
+                ctx.col("used"): ""
+                if used.empty
+                else qualified(used.iloc[0]["value"], used.iloc[0]["qualifier"], lang),
+                ctx.col("sources"): ctx.cite(an.cited_sources(group_)),
+            }
+        )
+    return _section(
+        ctx,
+        "conflicts",
+        paragraph(ctx.t("chapter.conflicts.intro")),
+        ctx.table(pd.DataFrame(rows), "figure_conflicts", text("chapter.conflicts.caption", lang), raw=conflicts),
+    )
 
 
 @register(REPORT, "method")
 def method(ctx: ReportContext) -> Section:
     """Data and method: the tables, the groups, the strength tests and thresholds, codebook, caveats, sources."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
-    parts = [paragraph(ctx.t("chapter.method.data",
-                             editions=count_phrase(len(ds.years), "edition", lang),
-                             figures=count_phrase(len(ds.figures), "figure", lang),
-                             delegations=count_phrase(len(ds.delegations), "delegation", lang),
-                             statements=count_phrase(len(ds.statements), "statement", lang),
-                             claims=count_phrase(len(ds.claims), "claim", lang),
-                             sources=count_phrase(len(ds.sources), "source", lang))),
-             paragraph(ctx.t("chapter.method.coding"))]
+    parts = [
+        paragraph(
+            ctx.t(
+                "chapter.method.data",
+                editions=count_phrase(len(ds.years), "edition", lang),
+                figures=count_phrase(len(ds.figures), "figure", lang),
+                delegations=count_phrase(len(ds.delegations), "delegation", lang),
+                statements=count_phrase(len(ds.statements), "statement", lang),
+                claims=count_phrase(len(ds.claims), "claim", lang),
+                sources=count_phrase(len(ds.sources), "source", lang),
+            )
+        ),
+        paragraph(ctx.t("chapter.method.coding")),
+    ]
     parts.append(_sub(ctx, "chapter.method.groups_title"))
-    rules = [ctx.t("chapter.method.group_item", label=g[ctx.column("label")], rule=g[ctx.column("rule")])
-             for g in fi.groups(ds) if g.get("kind") == "states" and ctx.column("rule") in g]
+    rules = [
+        ctx.t("chapter.method.group_item", label=g[ctx.column("label")], rule=g[ctx.column("rule")])
+        for g in fi.groups(ds)
+        if g.get("kind") == "states" and ctx.column("rule") in g
+    ]
     speaker_groups = [g[ctx.column("label")] for g in fi.speaker_groups(ds)]
     if speaker_groups:
         rules.append(ctx.t("chapter.method.speaker_groups", groups=fmt_list(speaker_groups, lang)))
     parts.append(bullet_list(rules))
     parts.append(_sub(ctx, "chapter.method.tests_title"))
-    pct = lambda x: fmt_percent(x, lang)
-    points = lambda x: count_phrase(round(x * 100), "point", lang)
-    parts.append(paragraph(ctx.t("chapter.method.tests_intro")) + bullet_list([
-        ctx.t("chapter.method.test_participation", change=pct(TH.min_relative_change),
-              window=count_phrase(TH.participation_window, "edition", lang)),
-        ctx.t("chapter.method.test_more_than"),
-        ctx.t("chapter.method.test_shift", minimum=count_phrase(TH.min_claims_shift, "claim", lang),
-              confidence=pct(TH.confidence), points=points(TH.min_points_shift)),
-        ctx.t("chapter.method.test_groups", minimum=count_phrase(TH.min_group_claims, "claim", lang),
-              points=points(TH.min_points_group)),
-        ctx.t("chapter.method.test_new", minimum=count_phrase(TH.min_new_frame_claims, "claim", lang)),
-        ctx.t("chapter.method.test_ties"),
-        ctx.t("chapter.method.test_regions"),
-        ctx.t("chapter.method.test_thin", minimum=count_phrase(TH.thin_claims, "claim", lang)),
-        ctx.t("chapter.method.test_score", low=TH.key_min, high=TH.key_max),
-    ]))
-    codebook = pd.DataFrame({
-        ctx.col("frame"): ds.frames[ctx.column("label")],
-        ctx.col("definition"): ds.frames[ctx.column("definition")],
-        ctx.col("lexicon"): [text("list.separator", lang).join(lex.get(lang, lex.get("en", []))[:4])
-                             for lex in ds.frames["lexicon"]],
-    })
-    parts.append(ctx.table(codebook, "codebook", text("chapter.method.codebook_caption", lang),
-                           raw=ds.frames.drop(columns="lexicon")))
+
+    def pct(x):
+        return fmt_percent(x, lang)
+
+    def points(x):
+        return count_phrase(round(x * 100), "point", lang)
+
+    parts.append(
+        paragraph(ctx.t("chapter.method.tests_intro"))
+        + bullet_list(
+            [
+                ctx.t(
+                    "chapter.method.test_participation",
+                    change=pct(TH.min_relative_change),
+                    window=count_phrase(TH.participation_window, "edition", lang),
+                ),
+                ctx.t("chapter.method.test_more_than"),
+                ctx.t(
+                    "chapter.method.test_shift",
+                    minimum=count_phrase(TH.min_claims_shift, "claim", lang),
+                    confidence=pct(TH.confidence),
+                    points=points(TH.min_points_shift),
+                ),
+                ctx.t(
+                    "chapter.method.test_groups",
+                    minimum=count_phrase(TH.min_group_claims, "claim", lang),
+                    points=points(TH.min_points_group),
+                ),
+                ctx.t("chapter.method.test_new", minimum=count_phrase(TH.min_new_frame_claims, "claim", lang)),
+                ctx.t("chapter.method.test_ties"),
+                ctx.t("chapter.method.test_regions"),
+                ctx.t("chapter.method.test_thin", minimum=count_phrase(TH.thin_claims, "claim", lang)),
+                ctx.t("chapter.method.test_score", low=TH.key_min, high=TH.key_max),
+            ]
+        )
+    )
+    codebook = pd.DataFrame(
+        {
+            ctx.col("frame"): ds.frames[ctx.column("label")],
+            ctx.col("definition"): ds.frames[ctx.column("definition")],
+            ctx.col("lexicon"): [
+                text("list.separator", lang).join(lex.get(lang, lex.get("en", []))[:4]) for lex in ds.frames["lexicon"]
+            ],
+        }
+    )
+    parts.append(
+        ctx.table(
+            codebook, "codebook", text("chapter.method.codebook_caption", lang), raw=ds.frames.drop(columns="lexicon")
+        )
+    )
     parts.append(_sub(ctx, "chapter.method.reliability_title"))
     parts.append(paragraph(*_reliability(ctx)))
     cited = [s for _, s in ctx.citations.numbered()]
     sources = ds.sources.set_index("source_id").loc[cited] if cited else ds.sources.iloc[0:0]
     unverified = int((sources["reliability"] == "unverified").sum())
-    caveats = [ctx.t("chapter.method.caveat_sources", unverified=unverified,
-                     sources=count_phrase(len(cited), "source", lang)),
-               ctx.t("chapter.method.caveat_paraphrase")]
+    caveats = [
+        ctx.t("chapter.method.caveat_sources", unverified=unverified, sources=count_phrase(len(cited), "source", lang)),
+        ctx.t("chapter.method.caveat_paraphrase"),
+    ]
     countries = an.figure_value(ds, year, "countries")
     named = an.delegations_for(ds, year, attended_only=True, visiting_only=True)["country"].notna().sum()
     if countries is not None and named:
-        caveats.append(ctx.t("chapter.method.caveat_coverage", year=year, named=int(named),
-                             countries=qualified(countries["value"], countries["qualifier"], lang)))
+        caveats.append(
+            ctx.t(
+                "chapter.method.caveat_coverage",
+                year=year,
+                named=int(named),
+                countries=qualified(countries["value"], countries["qualifier"], lang),
+            )
+        )
     parts.append(_sub(ctx, "chapter.method.caveats_title") + bullet_list(caveats))
-    parts.append(_sub(ctx, "chapter.method.sources_title")
-                 + paragraph(ctx.t("chapter.method.sources_intro", sources=count_phrase(len(cited), "source", lang)))
-                 + _source_list(ctx))
+    parts.append(
+        _sub(ctx, "chapter.method.sources_title")
+        + paragraph(ctx.t("chapter.method.sources_intro", sources=count_phrase(len(cited), "source", lang)))
+        + _source_list(ctx)
+    )
     return _section(ctx, "method", *parts)
 
 
@@ -916,12 +1335,20 @@ def _source_list(ctx: ReportContext) -> Markup:
         s = sources.loc[source_id]
         date = "" if is_missing(s["date"]) else ctx.text("chapter.method.source_date", date=s["date"])
         reliability = ctx.text("chapter.method.unverified") if s["reliability"] == "unverified" else ""
-        entry = ctx.t("chapter.method.source_item", title=s["title"], publisher=s["publisher"], date=date,
-                      language=ctx.language_name(s["language"]),
-                      kind=ctx.text(f"source_kind.{s['kind']}"), reliability=reliability)
-        items.append(Markup(
-            '<li id="src-{0}" value="{0}">{1} <a href="{2}" rel="noreferrer" dir="ltr"><bdi>{2}</bdi></a></li>'
-        ).format(number, entry, s["url"]))
+        entry = ctx.t(
+            "chapter.method.source_item",
+            title=s["title"],
+            publisher=s["publisher"],
+            date=date,
+            language=ctx.language_name(s["language"]),
+            kind=ctx.text(f"source_kind.{s['kind']}"),
+            reliability=reliability,
+        )
+        items.append(
+            Markup(
+                '<li id="src-{0}" value="{0}">{1} <a href="{2}" rel="noreferrer" dir="ltr"><bdi>{2}</bdi></a></li>'
+            ).format(number, entry, s["url"])
+        )
     return Markup('<ol class="sources">{}</ol>').format(Markup("").join(items))
 
 

@@ -61,8 +61,9 @@ def figure(anchor: str, png_base64: str, number: object, caption: object, alt: o
     ).format(anchor, png_base64, alt, number, caption)
 
 
-def table(anchor: str, columns: Iterable[object], rows: Iterable[Iterable[object]], number: object,
-          caption: object) -> Markup:
+def table(
+    anchor: str, columns: Iterable[object], rows: Iterable[Iterable[object]], number: object, caption: object
+) -> Markup:
     """A numbered table; header cells carry ``scope="col"``, cells are escaped unless already Markup."""
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(c) for c in columns)
     body = Markup("").join(
