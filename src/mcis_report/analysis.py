@@ -7,6 +7,8 @@ presentation layer, in the report's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import pandas as pd
 
 from .dataset import Dataset
@@ -549,9 +551,7 @@ def western_states(ds: Dataset, year: int) -> set[str]:
     g = group(ds, "western")
     if not g:
         return set()
-    members = active_memberships(ds, year)
-    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
-    return (states | set(g.get("include", ()))) - set(g.get("exclude", ()))
+    return (_members_of(ds, year, g.get("organisations", ())) | set(g.get("include", ()))) - set(g.get("exclude", ()))
 
 
 def bloc_members_not_western(ds: Dataset, year: int) -> set[str]:
@@ -580,9 +580,13 @@ def bloc_members_not_western(ds: Dataset, year: int) -> set[str]:
     g = group(ds, "western")
     if not g:
         return set()
+    return _members_of(ds, year, g.get("organisations", ())) & set(g.get("exclude", ()))
+
+
+def _members_of(ds: Dataset, year: int, organisations: Iterable[str]) -> set[str]:
+    """Countries that were members of any of ``organisations`` during ``year``."""
     members = active_memberships(ds, year)
-    states = set(members.loc[members["organisation"].isin(g.get("organisations", ())), "alpha3"])
-    return states & set(g.get("exclude", ()))
+    return set(members.loc[members["organisation"].isin(list(organisations)), "alpha3"])
 
 
 def speaker_groups(ds: Dataset) -> list[dict]:
