@@ -87,3 +87,34 @@ def test_right_to_left_mirrors_category_axis_and_legend():
     ax = charts.heatmap(matrix, xlabel="الأطر", ylabel="المتحدث", rtl=True)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["ثان", "أول"]  # first column on the right
     assert ax.yaxis.get_label_position() == "right"
+
+
+def test_heatmap_numbers_contrast_with_their_cells_and_participation_uses_shapes():
+    """WCAG contrast of at least 4.5:1 for every annotation; Western participation not by colour alone."""
+    matrix = pd.DataFrame([[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], index=list("abc"), columns=list("wxyz"))
+    ax = charts.heatmap(matrix, xlabel="x", ylabel="y")
+    cells = ax.collections[0].get_facecolor()
+    for text in ax.texts:
+        x, y = text.get_position()
+        cell = charts._relative_luminance(tuple(cells[int(y) * 4 + int(x)]))
+        ink = 1.0 if text.get_color() == "white" else 0.0
+        assert (max(cell, ink) + 0.05) / (min(cell, ink) + 0.05) >= 4.5, text.get_text()
+    plt.close(ax.figure)
+    data = pd.DataFrame(
+        {
+            "year": [2012, 2013, 2022],
+            "value": [50, 60, 70],
+            "low": [50, 60, 70],
+            "high": [50, 60, 70],
+            "west": ["participated", "partial", "not_invited"],
+        }
+    )
+    ax = charts.participation_chart(
+        data, x="year", y="value", low="low", high="high", hue="west", hue_labels={}, xlabel="Year", ylabel="Countries"
+    )
+    from matplotlib.collections import PathCollection
+
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    shapes = {tuple(map(tuple, c.get_paths()[0].vertices.round(2))) for c in points}
+    assert len(shapes) == 3
+    plt.close(ax.figure)

@@ -19,8 +19,10 @@ from functools import cache
 
 import matplotlib
 import matplotlib.pyplot as plt
+import numpy as np
 import pandas as pd
 import seaborn as sns
+from matplotlib.axes import Axes
 from matplotlib.ticker import MaxNLocator
 
 #: Default colours of :func:`participation_chart`, by Western-participation value.
@@ -31,6 +33,8 @@ PALETTE = {
     "not_invited": "#9b2c2c",
     "not_applicable": "#a0aec0",
 }
+#: Marker shape of each Western-participation value in :func:`participation_chart` (the colour repeats it).
+MARKERS = {"participated": "o", "partial": "D", "boycotted": "X", "not_invited": "s", "not_applicable": "^"}
 #: Default colour map of :func:`heatmap`.
 HEATMAP_CMAP = "Blues"
 FONT = "DejaVu Sans"
@@ -276,7 +280,13 @@ def participation_chart(
         colour = palette.get(key, LINE_COLOUR)
         ax.vlines(group[x], group[low].astype(float), group[high].astype(float), color=colour, linewidth=3, alpha=0.5)
         ax.scatter(
-            group[x], group[y].astype(float), color=colour, s=60, zorder=3, label=drawable(hue_labels.get(key, key))
+            group[x],
+            group[y].astype(float),
+            color=colour,
+            marker=MARKERS.get(key, "o"),  # shape as well as colour: readable without colour vision
+            s=60,
+            zorder=3,
+            label=drawable(hue_labels.get(key, key)),
         )
     ax.set_xlabel(drawable(xlabel))
     ax.set_ylabel(drawable(ylabel))
@@ -367,6 +377,32 @@ def bar_chart(
     return ax
 
 
+def _relative_luminance(rgb: tuple[float, ...]) -> float:
+    """WCAG relative luminance of an sRGB colour (components 0-1)."""
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def _readable_annotations(ax: Axes) -> None:
+    """Write each cell's number in black or white, whichever contrasts more with the cell (WCAG ratio ≥ 4.5).
+
+    seaborn switches at a fixed luminance, which leaves white numbers on mid-blue cells at about 2.5:1.
+    """
+    if not ax.collections:
+        return
+    colours = np.asarray(ax.collections[0].get_facecolor())  # one RGBA row per cell
+    columns = round(ax.get_xlim()[1] - ax.get_xlim()[0])
+    for text in ax.texts:
+        x, y = text.get_position()  # the cell's centre: (column + 0.5, row + 0.5)
+        index = int(y) * columns + int(x)
+        if not 0 <= index < len(colours):
+            continue
+        luminance = _relative_luminance(tuple(float(c) for c in colours[index]))
+        on_white = 1.05 / (luminance + 0.05)
+        on_black = (luminance + 0.05) / 0.05
+        text.set_color("white" if on_white >= on_black else "black")
+
+
 def heatmap(
     matrix: pd.DataFrame,
     *,
@@ -427,6 +463,7 @@ def heatmap(
         xticklabels=False,
         yticklabels=False,
     )
+    _readable_annotations(ax)
     ax.set_xticks(
         [i + 0.5 for i in range(len(shown.columns))], labels=[str(c) for c in shown.columns], parse_math=False
     )
