@@ -227,3 +227,14 @@ def test_the_method_appendix_reports_the_reliability_study_and_the_tagger(arabic
     tagger = coding.evaluate_tagger(ds, split="heldout")
     f1 = tagger[(tagger["frame"] == "all") & (tagger["language"] == "ar")]["f1"].iloc[0]
     assert f"{f1:.2f} في الصياغات العربية" in method
+
+
+def test_groups_that_are_large_enough_but_do_not_differ_are_not_called_too_small(arabic_report):
+    """2023: China (6 claims) and others reach the minimum; none passes the test against the host."""
+    from mcis_report import analysis, findings
+
+    ds = load_dataset(ROOT / "data")
+    table = analysis.partner_comparison(ds, 2023)
+    assert (table.loc[table["group"] != "RUS", "claims"] >= findings.DEFAULT.min_group_claims).any()
+    conclusion = arabic_report[0].split('id="conclusion"')[1].split("</section>")[0]
+    assert "لا تختلف أي مجموعة" in conclusion and "لا تبلغ مقولات أي مجموعة" not in conclusion
