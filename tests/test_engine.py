@@ -25,12 +25,16 @@ def run(*args: str) -> int:
     return cli.main(["build", "--data", str(MINI), "--lang", "en", *args])
 
 
-def kernels_alive() -> list[psutil.Process]:
-    """Kernel processes started by this test process that are still running."""
+def kernels_alive(before: frozenset[int] = frozenset()) -> list[psutil.Process]:
+    """Kernel processes started by this test process that are still running (leaving out ``before``'s pids)."""
     found = []
     for child in psutil.Process().children(recursive=True):
         try:
-            if "ipykernel" in " ".join(child.cmdline()) and child.status() != psutil.STATUS_ZOMBIE:
+            if (
+                "ipykernel" in " ".join(child.cmdline())
+                and child.status() != psutil.STATUS_ZOMBIE
+                and child.pid not in before
+            ):
                 found.append(child)
         except psutil.NoSuchProcess:
             continue
@@ -134,29 +138,37 @@ def test_executed_notebook_has_no_run_specific_metadata(built):
     assert counts == list(range(1, len(counts) + 1))
 
 
+def running_kernels() -> frozenset[int]:
+    """Pids of the kernels already running: a test checks only the kernels its own build started."""
+    return frozenset(p.pid for p in kernels_alive())
+
+
 def test_parallel_units_each_on_its_own_kernel(tmp_path, capsys):
+    before = running_kernels()
     assert run("--edition", "all", "--out", str(tmp_path / "out"), "--jobs", "2") == 0
     err = capsys.readouterr().err
     assert "[2022/en] executing on kernel" in err and "[2023/en] executing on kernel" in err
     assert "kernel 1" in err and "kernel 2" in err
-    assert not kernels_alive()
+    assert not kernels_alive(before)
 
 
 def test_failing_cell_leaves_no_kernel(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(build, "NOTEBOOK", NOTEBOOKS / "failing.ipynb")
+    before = running_kernels()
     assert run("--out", str(tmp_path / "out")) == 1
     assert "cell 4 (`raise ValueError(f'deliberate failure for {edition}')`)" in capsys.readouterr().err
-    assert not kernels_alive()
+    assert not kernels_alive(before)
 
 
 def test_cell_timeout_fails_the_cell_and_ends_its_kernel(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(build, "NOTEBOOK", NOTEBOOKS / "slow.ipynb")
+    before = running_kernels()
     started = time.monotonic()
     assert run("--out", str(tmp_path / "out"), "--timeout", "2") == 1
     assert time.monotonic() - started < 30
     err = capsys.readouterr().err
     assert "CellTimeoutError" in err and "cell 2" in err and "edition=2023" in err
-    assert not kernels_alive()
+    assert not kernels_alive(before)
     assert (tmp_path / "out" / "_failed" / "2023" / "en" / "report.ipynb").is_file()
 
 

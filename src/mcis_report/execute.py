@@ -61,6 +61,16 @@ del _json, _sys, _warnings, _log, _module, _registry
 """
 
 
+def _end_kernel(km: Any) -> None:
+    """Kill a kernel's process (if it has one yet) and remove its connection file."""
+    provisioner = getattr(km, "provisioner", None)
+    process = getattr(provisioner, "process", None)
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait(timeout=10)
+    km.cleanup_connection_file()  # the kernel is gone: remove its connection file
+
+
 @dataclass
 class ExecutionFailure(Exception):
     """A cell failed or timed out: which one (index in the executed notebook), why, and that notebook."""
@@ -108,15 +118,22 @@ class KernelWorker:
 
             self.runtime_dir.mkdir(parents=True, exist_ok=True)
             options["connection_file"] = str(self.runtime_dir / f"kernel-{uuid.uuid4().hex}.json")
+        km = AsyncKernelManager(kernel_name=KERNEL, **options)
         with self._lock:
-            self.km = AsyncKernelManager(kernel_name=KERNEL, **options)
+            self.km = km
         # The kernel's own start-up chatter (TCP warning, shutdown notices) is not build output.
         load = "" if self.data_dir is None else f"mcis_report.load_dataset({str(self.data_dir)!r})"
-        self._run(
-            new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]),
-            stderr=subprocess.DEVNULL,
-            env=kernel_environment(),
-        )
+        try:
+            self._run(
+                new_notebook(cells=[new_code_cell(WARM_UP.format(load=load))]),
+                stderr=subprocess.DEVNULL,
+                env=kernel_environment(),
+            )
+        finally:
+            with self._lock:
+                orphaned = self.km is not km
+            if orphaned:  # kill() ran while the kernel was starting, before its process existed: end it now
+                _end_kernel(km)
 
     def _run(self, nb, timeout: int | None = None, **start_kwargs):
         client = self._client(nb, timeout)
@@ -130,14 +147,8 @@ class KernelWorker:
         """End the kernel now (safe from any thread; idempotent)."""
         with self._lock:
             km, self.km = self.km, None
-        if km is None:
-            return
-        provisioner = getattr(km, "provisioner", None)
-        process = getattr(provisioner, "process", None)
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait(timeout=10)
-        km.cleanup_connection_file()  # the kernel is gone: remove its connection file
+        if km is not None:
+            _end_kernel(km)
 
     # -- running reports ---------------------------------------------------------------------
     def run_notebook(self, notebook: Path, parameters: dict, timeout: int | None = None):
