@@ -207,3 +207,8 @@ def test_key_findings_follow_the_data(ds):
     ds.figures.loc[(ds.figures["year"] == 2023) & (ds.figures["metric"] == "countries"), "value"] = 41
     after = [f.kind for f in fi.key_findings(fi.edition_findings(ds, 2023))]
     assert "participation" in before and "participation" not in after  # 41 against about 40: similar
+
+
+def test_groups_comparable_says_whether_any_group_can_be_tested_against_the_host(rich):
+    assert fi.groups_comparable(rich, 2023) is True
+    assert fi.groups_comparable(rich, 2023, fi.Thresholds(min_group_claims=10_000)) is False

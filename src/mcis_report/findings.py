@@ -421,14 +421,37 @@ def group_stance(ds: Dataset, year: int) -> pd.DataFrame:
     return table
 
 
+def _host_group(ds: Dataset) -> str | None:
+    """The speaker group the host's country belongs to."""
+    return next((speaker_group_of(ds, h, None) for h in host_countries(ds)), None)
+
+
+def groups_comparable(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> bool | None:
+    """Whether any speaker group and the host both reach the minimum for a comparison.
+
+    ``None`` when the edition has no speaker group at all (nothing to say); ``False`` when groups exist
+    but are too small; ``True`` when at least one can be tested against the host.
+    """
+    table = group_stance(ds, year)
+    if table.empty:
+        return None
+    host_group = _host_group(ds)
+    host = table[table["group"] == host_group]
+    others = table[table["group"] != host_group]
+    return bool(
+        not host.empty
+        and int(host["claims"].iloc[0]) >= th.min_group_claims
+        and (others["claims"] >= th.min_group_claims).any()
+    )
+
+
 def group_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[Finding]:
     """Speaker groups whose share of critical claims differs from the host's (test: :func:`share_test`).
 
     Effect: the gap in share, scaled so that 60 points count as 1.
     """
     table = group_stance(ds, year)
-    hosts = host_countries(ds)
-    host_group = next((speaker_group_of(ds, h, None) for h in hosts), None)
+    host_group = _host_group(ds)
     if host_group is None or host_group not in set(table["group"]):
         return []
     host = table[table["group"] == host_group].iloc[0]

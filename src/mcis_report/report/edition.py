@@ -1134,15 +1134,8 @@ def conclusion(ctx: ReportContext) -> Section:
                     ),
                 )
             )
-        elif not an.partner_comparison(ds, year).empty:
+        elif (comparable := fi.groups_comparable(ds, year, TH)) is not None:
             # Groups large enough to compare, none differing enough, is another statement than none large enough.
-            table = an.partner_comparison(ds, year)
-            host = set(fi.host_countries(ds))
-            eligible = table[(table["claims"] >= TH.min_group_claims) & ~table["group"].isin(host)]
-            host_rows = table[table["group"].isin(host)]
-            comparable = (
-                not eligible.empty and not host_rows.empty and int(host_rows["claims"].max()) >= TH.min_group_claims
-            )
             key = "chapter.conclusion.chorus_even" if comparable else "chapter.conclusion.chorus_untested"
             message.append(ctx.t(key, minimum=count_phrase(TH.min_group_claims, "claim", lang)))
         parts.append(paragraph(*message))
