@@ -48,10 +48,8 @@ class ReportContext:
         self.artifacts = Artifacts(self.out_dir)
 
     @classmethod
-    def open(
-        cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path, folder: str | None = None
-    ) -> ReportContext:
-        """Load the data, check the parameters and prepare ``<output_dir>/<folder or edition>/<lang>``."""
+    def open(cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path) -> ReportContext:
+        """Load the data, check the parameters and prepare ``<output_dir>/<edition>/<lang>``."""
         if lang not in languages():
             raise ParameterError(f"unknown language {lang!r} (valid: {', '.join(languages())})")
         problems = check_language(lang)
@@ -61,7 +59,7 @@ class ReportContext:
         if int(edition) not in ds.years:
             raise ParameterError(f"unknown edition {edition!r} (valid: {', '.join(map(str, ds.years))})")
         year = int(edition)
-        out_dir = Path(output_dir) / (folder or str(year)) / lang
+        out_dir = Path(output_dir) / str(year) / lang
         out_dir.mkdir(parents=True, exist_ok=True)
         charts.set_theme()
         return cls(ds=ds, year=year, lang=lang, out_dir=out_dir, data_dir=Path(data_dir))
