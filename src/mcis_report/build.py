@@ -39,8 +39,14 @@ from .i18n import languages, text
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 #: The report notebook, shipped inside the package (so an installed wheel finds it too).
 NOTEBOOK = Path(str(resources.files(__package__).joinpath("notebooks", "edition_report.ipynb")))
-#: Parameters every report notebook must declare in its ``parameters`` cell.
+#: The trends report's notebook (all editions in one report), also shipped inside the package.
+TRENDS_NOTEBOOK = Path(str(resources.files(__package__).joinpath("notebooks", "trends_report.ipynb")))
+#: Parameters every edition report notebook must declare in its ``parameters`` cell.
 REQUIRED_PARAMETERS = ("edition", "lang", "data_dir", "output_dir")
+#: The trends report's parameters: it covers every edition, so it takes no edition.
+TRENDS_PARAMETERS = ("lang", "data_dir", "output_dir")
+#: ``--edition`` value that builds only the trends report.
+TRENDS = "trends"
 LOCK_FILE = ".mcis-build.lock"
 
 
@@ -54,15 +60,27 @@ class BuildError(RuntimeError):
 
 @dataclass(frozen=True)
 class Unit:
-    """One report to build: an edition in a language."""
+    """One report to build: an edition in a language, or the trends report (``report="trends"``) in a language."""
 
-    year: int
+    year: int  # for the trends report: the latest edition it covers
     lang: str
+    report: str = "edition"
+
+    @property
+    def folder_name(self) -> str:
+        """The report's folder under the output folder: the edition year, or ``trends``."""
+        return TRENDS if self.report == TRENDS else str(self.year)
 
     @property
     def name(self) -> str:
-        """``2023/en``: how messages name the report."""
-        return f"{self.year}/{self.lang}"
+        """``2023/en`` or ``trends/en``: how messages name the report."""
+        return f"{self.folder_name}/{self.lang}"
+
+    def parameters(self) -> dict:
+        """The notebook parameters that identify the report (the folders are added when it runs)."""
+        if self.report == TRENDS:
+            return {"lang": self.lang}
+        return {"edition": self.year, "lang": self.lang}
 
 
 @dataclass
@@ -91,12 +109,18 @@ def held_years(data_dir: Path) -> list[int] | None:
 
 
 def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> list[Unit]:
-    """The (edition, language) pairs asked for; raises :class:`UsageError` listing valid values."""
+    """The reports asked for; raises :class:`UsageError` listing valid values.
+
+    No edition: the latest edition and the trends report; ``all``: every edition and the trends report;
+    ``trends``: the trends report only; a year: that edition only.
+    """
     valid_langs = languages()
     langs = list(valid_langs) if lang == "all" else [lang]
     for code in langs:
         if code not in valid_langs:
             raise UsageError(f"unknown language {code!r}; valid: {', '.join(valid_langs)}, all")
+    if str(edition) == TRENDS:
+        return [Unit(years[-1], code, TRENDS) for code in langs]
     if edition is None:
         chosen = [years[-1]]
     elif str(edition) == "all":
@@ -105,9 +129,10 @@ def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> lis
         # ASCII digits only: str.isdigit() also accepts "²", which int() refuses.
         year = int(str(edition)) if re.fullmatch(r"[0-9]{1,6}", str(edition)) else None
         if year not in years:
-            raise UsageError(f"unknown edition {edition!r}; valid: {', '.join(map(str, years))}, all")
-        chosen = [year]
-    return [Unit(y, code) for y in chosen for code in langs]
+            raise UsageError(f"unknown edition {edition!r}; valid: {', '.join(map(str, years))}, all, {TRENDS}")
+        return [Unit(year, code) for code in langs]
+    editions = [Unit(y, code) for y in chosen for code in langs]
+    return editions + [Unit(years[-1], code, TRENDS) for code in langs]
 
 
 def declared_parameters(notebook: Path) -> set[str]:
@@ -121,10 +146,10 @@ def declared_parameters(notebook: Path) -> set[str]:
     return set()
 
 
-def check_notebook(notebook: str | Path) -> Path:
+def check_notebook(notebook: str | Path, required: tuple[str, ...] = REQUIRED_PARAMETERS) -> Path:
     """``notebook`` resolved, once it is known to be a report notebook.
 
-    Its ``parameters`` cell must declare :data:`REQUIRED_PARAMETERS`; raises :class:`UsageError` with
+    Its ``parameters`` cell must declare ``required`` (default :data:`REQUIRED_PARAMETERS`); raises :class:`UsageError` with
     one line saying what is wrong.
 
     Checked before any kernel starts.
@@ -142,15 +167,15 @@ def check_notebook(notebook: str | Path) -> Path:
     except (OSError, UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(f"{path}: not a Jupyter notebook ({type(exc).__name__}: {exc})") from None
     if not any(isinstance(c, dict) and "parameters" in c.get("metadata", {}).get("tags", []) for c in cells):
-        raise UsageError(f"{path}: no cell tagged 'parameters' (it must declare {', '.join(REQUIRED_PARAMETERS)})")
-    missing = [name for name in REQUIRED_PARAMETERS if name not in declared_parameters(path)]
+        raise UsageError(f"{path}: no cell tagged 'parameters' (it must declare {', '.join(required)})")
+    missing = [name for name in required if name not in declared_parameters(path)]
     if missing:
         raise UsageError(f"{path}: the 'parameters' cell does not declare {', '.join(missing)}")
     return path
 
 
 def _parameters(unit: Unit, data_dir: Path, output_dir: Path) -> dict:
-    return {"edition": unit.year, "lang": unit.lang, "data_dir": str(data_dir), "output_dir": str(output_dir)}
+    return {**unit.parameters(), "data_dir": str(data_dir), "output_dir": str(output_dir)}
 
 
 # --- files -----------------------------------------------------------------------------------------------
@@ -249,6 +274,8 @@ class _BuildLock:
 
 
 def _title(unit: Unit) -> str:
+    if unit.report == TRENDS:
+        return text("trends.page_title", unit.lang)
     return text("meta.report_title", unit.lang, year=unit.year)
 
 
@@ -349,7 +376,7 @@ def _commit(plan: Plan, staged: Path, nb, page: str, out: Path) -> Path:
         _write_file(staged / "report.html", page)
         files = _staged_files(plan, staged)
         _write_file(staged / cache.MANIFEST, cache.manifest_text(plan.execution_key, plan.export_key, files))
-        _swap_in(staged, plan.folder, out / STAGING / ASIDE / f"{plan.unit.year}-{plan.unit.lang}")
+        _swap_in(staged, plan.folder, out / STAGING / ASIDE / f"{plan.unit.folder_name}-{plan.unit.lang}")
     except OSError as exc:
         where = "a file"
         if exc.filename:
@@ -365,7 +392,7 @@ def _commit(plan: Plan, staged: Path, nb, page: str, out: Path) -> Path:
 
 def _clear_failed(unit: Unit, out: Path) -> None:
     """The report built: its entry under ``_failed/`` is out of date."""
-    failed = out / "_failed" / str(unit.year) / unit.lang
+    failed = out / "_failed" / unit.folder_name / unit.lang
     if failed.is_symlink():
         failed.unlink()
     elif failed.is_dir():
@@ -395,7 +422,7 @@ def _execute_unit(
     from .execute import ExecutionFailure
     from .export import export_html, normalise, stream_messages
 
-    staging = out / STAGING / f"{plan.unit.year}-{plan.unit.lang}"
+    staging = out / STAGING / f"{plan.unit.folder_name}-{plan.unit.lang}"
     shutil.rmtree(staging, ignore_errors=True)
     staging.mkdir(parents=True)
     try:
@@ -416,7 +443,7 @@ def _execute_unit(
         _portable_parameters(nb)
         normalise(nb)
         page = export_html(nb, plan.unit.lang, _title(plan.unit))
-        return _commit(plan, staging / str(plan.unit.year) / plan.unit.lang, nb, page, out)
+        return _commit(plan, staging / plan.unit.folder_name / plan.unit.lang, nb, page, out)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
@@ -456,7 +483,7 @@ def _reexport_unit(plan: Plan, out: Path) -> Path:
         page = export_html(executed, plan.unit.lang, _title(plan.unit))
     except Exception as exc:
         raise _StoredNotebookUnusable(f"{type(exc).__name__}: {exc}") from None
-    staging = out / STAGING / f"{plan.unit.year}-{plan.unit.lang}"
+    staging = out / STAGING / f"{plan.unit.folder_name}-{plan.unit.lang}"
     shutil.rmtree(staging, ignore_errors=True)
     staged = staging / "report"
     try:
@@ -483,7 +510,7 @@ def _failure_message(unit: Unit, failure, notebook: Path | None = None) -> str:
         where = f"cell {number} (`{last_line}`)"
     return (
         f"{(notebook or NOTEBOOK).name}, {where}: {failure.ename}: {failure.evalue} "
-        f"[parameters: edition={unit.year}, lang={unit.lang}]"
+        f"[parameters: {', '.join(f'{k}={v}' for k, v in unit.parameters().items())}]"
     )
 
 
@@ -493,7 +520,7 @@ def _save_failure(unit: Unit, nb, out: Path) -> None:
 
     from .export import export_html, normalise, notebook_bytes
 
-    failed = out / "_failed" / str(unit.year) / unit.lang
+    failed = out / "_failed" / unit.folder_name / unit.lang
     _portable_parameters(nb)
     normalise(nb)
     atomic_write(failed / "report.ipynb", notebook_bytes(nb))
@@ -549,17 +576,20 @@ def _check_index(index: Path) -> None:
 
 
 def plan_units(units: list[Unit], data: Path, out: Path, force: bool, notebook: Path | None = None) -> list[Plan]:
-    """Decide for each report: up to date, export again (Markdown changed) or execute."""
-    notebook = NOTEBOOK if notebook is None else notebook
-    parts = cache.notebook_parts(notebook)
+    """Decide for each report: up to date, export again (Markdown changed) or execute.
+
+    ``notebook`` replaces the edition notebook; the trends report always runs :data:`TRENDS_NOTEBOOK`.
+    """
+    notebooks = {"edition": NOTEBOOK if notebook is None else notebook, TRENDS: TRENDS_NOTEBOOK}
+    parts = {report: cache.notebook_parts(path) for report, path in notebooks.items()}
     data_key = cache.data_hash(data)
     plans = []
     for unit in units:
-        _no_symlinks(out, out / str(unit.year) / unit.lang, out / "_failed" / str(unit.year) / unit.lang)
-        folder = _inside(out / str(unit.year) / unit.lang, out)
-        execution = cache.execution_key(parts, {"edition": unit.year, "lang": unit.lang}, data_key)
-        export = cache.export_key(parts, execution)
-        plan = Plan(unit, folder, execution, export, notebook=notebook)
+        _no_symlinks(out, out / unit.folder_name / unit.lang, out / "_failed" / unit.folder_name / unit.lang)
+        folder = _inside(out / unit.folder_name / unit.lang, out)
+        execution = cache.execution_key(parts[unit.report], unit.parameters(), data_key)
+        export = cache.export_key(parts[unit.report], execution)
+        plan = Plan(unit, folder, execution, export, notebook=notebooks[unit.report])
         manifest = {} if force else cache.read_manifest(folder)
         # A missing or changed file means the report is damaged: execute again, never just re-export.
         intact = bool(manifest) and not cache.damaged_files(folder, manifest)
@@ -619,6 +649,8 @@ def build_reports(
         raise UsageError(f"no held edition in {data / 'editions.csv'}")
     units = resolve_units(edition, lang, years)
     notebook = check_notebook(NOTEBOOK if notebook is None else notebook)
+    if any(u.report == TRENDS for u in units):
+        check_notebook(TRENDS_NOTEBOOK, TRENDS_PARAMETERS)
     if pdf:
         from .export import find_chromium
 
@@ -663,7 +695,8 @@ def _recover(out: Path, progress) -> None:
     for folder in sorted(aside.iterdir()) if aside.is_dir() else []:
         year, _, lang = folder.name.partition("-")
         final = out / year / lang
-        if folder.is_dir() and not folder.is_symlink() and year.isdigit() and lang and not final.exists():
+        known = year.isdigit() or year == TRENDS
+        if folder.is_dir() and not folder.is_symlink() and known and lang and not final.exists():
             final.parent.mkdir(parents=True, exist_ok=True)
             os.rename(folder, final)
             progress(f"[{year}/{lang}] restored the report an interrupted build had moved aside")

@@ -152,7 +152,10 @@ def make_parser() -> argparse.ArgumentParser:
 
     build = commands.add_parser("build", help="build the HTML report(s) under the output folder")
     build.add_argument(
-        "--edition", default=None, help="edition year, or 'all' (default: the latest edition in the data)"
+        "--edition",
+        default=None,
+        help="edition year, 'all' (every edition and the trends report) or 'trends' (the trends report only); "
+        "default: the latest edition and the trends report",
     )
     build.add_argument("--lang", default="all", help="report language: en, ar or all (default: all)")
     build.add_argument("--data", default="data", help="data folder (default: data)")
@@ -175,8 +178,8 @@ def make_parser() -> argparse.ArgumentParser:
         "--notebook",
         default=None,
         metavar="PATH",
-        help="report notebook to run; its 'parameters' cell must declare edition, lang, data_dir "
-        "and output_dir (default: the package's edition_report.ipynb)",
+        help="edition report notebook to run; its 'parameters' cell must declare edition, lang, data_dir "
+        "and output_dir (default: the package's edition_report.ipynb; the trends report keeps its own)",
     )
     build.add_argument(
         "--pdf", action="store_true", help="also print each report to report.pdf with headless Chromium (A4)"

@@ -21,7 +21,7 @@ from markupsafe import Markup
 from .i18n import catalogue, locale, template, text
 
 #: Template fields that hold years: printed as they are, never with thousands separators.
-YEAR_FIELDS = frozenset({"year", "previous", "first", "last", "break_year"})
+YEAR_FIELDS = frozenset({"year", "previous", "first", "last", "break_year", "peak_year", "worst"})
 
 #: Digits of every report: Western (0-9), as in the original Arabic analysis (see README).
 NUMBERING_SYSTEM = "latn"

@@ -26,6 +26,10 @@ from . import html
 from .artifacts import Artifacts
 
 
+#: Folder of the report across editions under the output folder (beside the edition years).
+TRENDS_FOLDER = "trends"
+
+
 class ParameterError(ValueError):
     """A report parameter outside its valid values."""
 
@@ -48,21 +52,42 @@ class ReportContext:
         self.artifacts = Artifacts(self.out_dir)
 
     @classmethod
-    def open(cls, edition: int, lang: str, data_dir: str | Path, output_dir: str | Path) -> ReportContext:
-        """Load the data, check the parameters and prepare ``<output_dir>/<edition>/<lang>``."""
+    def open(
+        cls,
+        edition: int,
+        lang: str,
+        data_dir: str | Path,
+        output_dir: str | Path,
+        *,
+        dataset: Dataset | None = None,
+        folder: str | None = None,
+    ) -> ReportContext:
+        """Load the data, check the parameters and prepare ``<output_dir>/<edition>/<lang>``.
+
+        ``dataset`` skips loading (already loaded from ``data_dir``); ``folder`` replaces the edition
+        year in the output path (the trends report's ``trends``).
+        """
         if lang not in languages():
             raise ParameterError(f"unknown language {lang!r} (valid: {', '.join(languages())})")
         problems = check_language(lang)
         if problems:
             raise ParameterError(f"language {lang!r} cannot be built: " + "; ".join(problems))
-        ds = load_dataset(data_dir)
+        ds = load_dataset(data_dir) if dataset is None else dataset
         if int(edition) not in ds.years:
             raise ParameterError(f"unknown edition {edition!r} (valid: {', '.join(map(str, ds.years))})")
         year = int(edition)
-        out_dir = Path(output_dir) / str(year) / lang
+        out_dir = Path(output_dir) / (folder or str(year)) / lang
         out_dir.mkdir(parents=True, exist_ok=True)
         charts.set_theme()
         return cls(ds=ds, year=year, lang=lang, out_dir=out_dir, data_dir=Path(data_dir))
+
+    @classmethod
+    def open_trends(cls, lang: str, data_dir: str | Path, output_dir: str | Path) -> ReportContext:
+        """Like :meth:`open`, for the report across editions: ``year`` is the latest edition and the files go
+        to ``<output_dir>/trends/<lang>``."""
+        ds = load_dataset(data_dir)
+        ctx = cls.open(ds.years[-1], lang, data_dir, output_dir, dataset=ds, folder=TRENDS_FOLDER)
+        return ctx
 
     @property
     def rtl(self) -> bool:

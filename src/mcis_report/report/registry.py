@@ -23,7 +23,7 @@ Render = Callable[["ReportContext"], Section]
 
 @dataclass(frozen=True)
 class Part:
-    """One part of a report: its anchor id (also its catalogue key ``chapter.<id>``) and its function."""
+    """One part of a report: its anchor id (also part of its title's catalogue key) and its function."""
 
     report: str
     id: str
@@ -32,8 +32,8 @@ class Part:
 
     @property
     def title_key(self) -> str:
-        """Catalogue key of the part's title."""
-        return f"chapter.{self.id}.title"
+        """Catalogue key of the part's title: ``chapter.<id>.title`` (edition), ``<report>.<id>.title`` (others)."""
+        return f"chapter.{self.id}.title" if self.report == "edition" else f"{self.report}.{self.id}.title"
 
 
 _REGISTRY: dict[str, dict[str, Part]] = {}
