@@ -149,8 +149,8 @@ def declared_parameters(notebook: Path) -> set[str]:
 def check_notebook(notebook: str | Path, required: tuple[str, ...] = REQUIRED_PARAMETERS) -> Path:
     """``notebook`` resolved, once it is known to be a report notebook.
 
-    Its ``parameters`` cell must declare ``required`` (default :data:`REQUIRED_PARAMETERS`); raises :class:`UsageError` with
-    one line saying what is wrong.
+    Its ``parameters`` cell must declare ``required`` (default :data:`REQUIRED_PARAMETERS`); raises
+    :class:`UsageError` with one line saying what is wrong.
 
     Checked before any kernel starts.
     """

@@ -179,9 +179,7 @@ def coded_claims(ds: Dataset) -> pd.DataFrame:
     return c
 
 
-def _shares(
-    claims: pd.DataFrame, column: str, by: str, categories: Sequence[str], th: Thresholds
-) -> pd.DataFrame:
+def _shares(claims: pd.DataFrame, column: str, by: str, categories: Sequence[str], th: Thresholds) -> pd.DataFrame:
     """Per ``by`` value and category: claims with it (k), claims in all (n), share and Wilson interval."""
     rows = []
     for key, sub in claims.groupby(by, sort=True):
@@ -193,9 +191,7 @@ def _shares(
         for category in categories:
             k = counts.get(category, 0)
             low, high = wilson_interval(k, n, th.z)
-            rows.append(
-                {by: key, "category": category, "claims": k, "n": n, "share": k / n, "low": low, "high": high}
-            )
+            rows.append({by: key, "category": category, "claims": k, "n": n, "share": k / n, "low": low, "high": high})
     table = pd.DataFrame(rows, columns=[by, "category", "claims", "n", "share", "low", "high"])
     table["thin"] = table["n"] < th.thin_claims
     return table
@@ -604,7 +600,9 @@ def named_attendance(ds: Dataset) -> pd.DataFrame:
         d = an.delegations_for(ds, year, attended_only=True, visiting_only=True)
         western = an.western_states(ds, year)
         for country in sorted(set(d["country"].dropna())):
-            rows.append({"year": year, "country": country, "region": regions.get(country), "western": country in western})
+            rows.append(
+                {"year": year, "country": country, "region": regions.get(country), "western": country in western}
+            )
     return pd.DataFrame(rows, columns=["year", "country", "region", "western"])
 
 
@@ -649,7 +647,9 @@ def era_movements(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["era", "movement", "country", "western"])
 
 
-def participation_series(ds: Dataset, metrics: Sequence[str] = ("countries", "delegates", "defence_ministers")) -> pd.DataFrame:
+def participation_series(
+    ds: Dataset, metrics: Sequence[str] = ("countries", "delegates", "defence_ministers")
+) -> pd.DataFrame:
     """The used figure of each metric per year of the series, with its range, qualifier and timing.
 
     Parameters

@@ -25,7 +25,6 @@ from ..tables import localised_name
 from . import html
 from .artifacts import Artifacts
 
-
 #: Folder of the report across editions under the output folder (beside the edition years).
 TRENDS_FOLDER = "trends"
 
@@ -83,8 +82,10 @@ class ReportContext:
 
     @classmethod
     def open_trends(cls, lang: str, data_dir: str | Path, output_dir: str | Path) -> ReportContext:
-        """Like :meth:`open`, for the report across editions: ``year`` is the latest edition and the files go
-        to ``<output_dir>/trends/<lang>``."""
+        """Like :meth:`open`, for the report across editions: ``year`` is the latest edition.
+
+        The files go to ``<output_dir>/trends/<lang>``.
+        """
         ds = load_dataset(data_dir)
         ctx = cls.open(ds.years[-1], lang, data_dir, output_dir, dataset=ds, folder=TRENDS_FOLDER)
         return ctx

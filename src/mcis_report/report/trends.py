@@ -75,7 +75,9 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
     if f.kind == "era_shift":
         eras = list(v["eras"])
         (first, k1, n1), (last, k2, n2) = eras[0], eras[-1]
-        middle = [ctx.t("trends.finding.era_item", era=_era(ctx, e), share=_share_of(ctx, k, n)) for e, k, n in eras[1:-1]]
+        middle = [
+            ctx.t("trends.finding.era_item", era=_era(ctx, e), share=_share_of(ctx, k, n)) for e, k, n in eras[1:-1]
+        ]
         between = ctx.t("trends.finding.era_between", items=fmt_list(middle, lang)) if middle else Markup("")
         return ctx.t(
             key,
@@ -92,7 +94,11 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
         for status in v["after"]:
             years = [int(y) for y in held.loc[held["western_participation"] == status, "year"]]
             items.append(
-                ctx.t("trends.finding.western_trend.item", status=ctx.text(f"western_short.{status}"), years=fmt_list(years, lang))
+                ctx.t(
+                    "trends.finding.western_trend.item",
+                    status=ctx.text(f"western_short.{status}"),
+                    years=fmt_list(years, lang),
+                )
             )
         return ctx.t(key, full=fmt_list(v["full"], lang), break_year=v["break_year"], items=fmt_list(items, lang))
     if f.kind == "participation_trend":
@@ -268,7 +274,7 @@ def how_to_read(ctx: ReportContext) -> Section:
 
 
 def _events(ctx: ReportContext) -> list[tuple[int, str]]:
-    """Events marked on the timeline: the Western break, each year without a conference, and the catalogue's dated events."""
+    """Events on the timeline: the Western break, each year without a conference, the catalogue's dated events."""
     ds = ctx.ds
     events = []
     break_year = an.western_break_year(ds)
@@ -324,7 +330,7 @@ def participation(ctx: ReportContext) -> Section:
                 ctx.text("trends.participation.timeline_caption"),
                 ctx.text(
                     "trends.participation.timeline_alt",
-                    points=text_points(ctx, present),
+                    points=_text_points(ctx, present),
                     bounds=fmt_int(len(bounds), lang),
                     announced=fmt_int(len(announced), lang),
                 ),
@@ -377,8 +383,8 @@ def participation(ctx: ReportContext) -> Section:
     return _section(ctx, "participation", *parts_)
 
 
-def text_points(ctx: ReportContext, present: pd.DataFrame) -> Markup:
-    """The series in words for the alt text: ``countries: about 50 in 2012, …``; bounds and announcements said as such."""
+def _text_points(ctx: ReportContext, present: pd.DataFrame) -> Markup:
+    """The series in words for the alt text (``countries: about 50 in 2012, …``), bounds and announcements marked."""
     sep = ctx.text("list.separator")
     chunks = []
     for metric, sub in present.groupby("metric", sort=False):
@@ -465,9 +471,7 @@ def frames(ctx: ReportContext) -> Section:
             ctx.text(
                 "trends.frames.panels_alt",
                 items=ctx.text("list.separator").join(
-                    f"{ctx.label('frames', f)}: "
-                    + fmt_percent(float(r.share), lang)
-                    + f" ({int(r.year)})"
+                    f"{ctx.label('frames', f)}: " + fmt_percent(float(r.share), lang) + f" ({int(r.year)})"
                     for f in key
                     for r in [shares[(shares["frame"] == f) & ~shares["thin"]].sort_values("share").iloc[-1]]
                     if not shares[(shares["frame"] == f) & ~shares["thin"]].empty
@@ -609,7 +613,9 @@ def host(ctx: ReportContext) -> Section:
     listing = pd.DataFrame(
         {
             ctx.col("year"): [str(y) for y in table["year"]],
-            ctx.text("trends.columns.speakers"): [fmt_list([names.get(s, s) for s in r], lang) for r in table["speakers"]],
+            ctx.text("trends.columns.speakers"): [
+                fmt_list([names.get(s, s) for s in r], lang) for r in table["speakers"]
+            ],
             ctx.text("trends.columns.claims"): [fmt_int(int(c), lang) for c in table["claims"]],
             ctx.text("trends.columns.leading"): [
                 ctx.t(
@@ -734,9 +740,8 @@ def _profile_points(ctx: ReportContext, profiles: pd.DataFrame) -> str:
             continue
         best = sub.sort_values("share", ascending=False).iloc[0]
         if float(best["share"]) > 0:
-            out.append(
-                f"{_group_label(ctx, str(group))}: {ctx.label('frames', best['frame'])} {fmt_percent(float(best['share']), ctx.lang)}"
-            )
+            share = fmt_percent(float(best["share"]), ctx.lang)
+            out.append(f"{_group_label(ctx, str(group))}: {ctx.label('frames', best['frame'])} {share}")
     return sep.join(out)
 
 
@@ -761,7 +766,9 @@ def experts(ctx: ReportContext) -> Section:
             "trends.experts.ours",
             frames=fmt_list([ctx.label("frames", f) for f in top["frame"]], lang),
             share=_share_of(ctx, int(top["claims"].iloc[0]), n),
-            targets=fmt_list([_target(ctx, t) for t in ttop["target"]], lang) if not ttop.empty else ctx.text("list.none"),
+            targets=fmt_list([_target(ctx, t) for t in ttop["target"]], lang)
+            if not ttop.empty
+            else ctx.text("list.none"),
         )
         row = {ctx.col("year"): str(year), ctx.text("trends.columns.ours"): ours}
         if readings is not None and not readings.empty:
@@ -792,7 +799,11 @@ def experts(ctx: ReportContext) -> Section:
                     "trends.experts.summary",
                     items=fmt_list(
                         [
-                            ctx.t("trends.experts.kind_count", kind=ctx.text(f"trends.experts.kind.{k}"), n=fmt_int(int(v), lang))
+                            ctx.t(
+                                "trends.experts.kind_count",
+                                kind=ctx.text(f"trends.experts.kind.{k}"),
+                                n=fmt_int(int(v), lang),
+                            )
                             for k, v in kinds.items()
                         ],
                         lang,
