@@ -192,3 +192,42 @@ def test_an_unchanged_trends_report_is_not_built_again(mini_reports, tmp_path, m
     build.build_reports("trends", "all", mini_dir, out, progress=messages.append, jobs=1)
     assert any(m.startswith("[trends/en] up to date") for m in messages), messages
     assert not any("executing" in m for m in messages)
+
+
+@pytest.fixture(scope="module", params=["en", "ar"])
+def shipped_trends(request, tmp_path_factory):
+    """The trends report on the shipped data, rendered in-process once per language: ``(ctx, html)``."""
+    import matplotlib.pyplot as plt
+
+    from mcis_report import report
+
+    out = tmp_path_factory.mktemp(f"trends-{request.param}")
+    ctx = report.ReportContext.open_trends(request.param, ROOT / "data", out)
+    page = str(report.render_report(ctx, "trends"))
+    plt.close("all")
+    return ctx, page
+
+
+def test_the_trends_report_on_the_shipped_data_has_its_charts_and_findings(shipped_trends):
+    ctx, page = shipped_trends
+    listed = set(json.loads((ctx.out_dir / "artifacts.json").read_text(encoding="utf-8"))["files"])
+    for chart in (
+        "evidence_base",
+        "participation_timeline",
+        "named_attendance_map",
+        "key_frames",
+        "targets_by_edition",
+        "stance_by_group",
+        "frame_profiles_by_group",
+    ):
+        assert f"figures/{chart}.png" in listed, chart
+        assert f'id="fig-{chart}"' in page or f"{chart}" in page
+    assert ctx.out_dir.name == ctx.lang and ctx.out_dir.parent.name == "trends"
+    assert page.count('class="key-findings"') == 1
+    found = fi.key_findings(tr.trend_findings(ctx.ds))
+    assert fi.DEFAULT.key_min <= len(found) <= fi.DEFAULT.key_max
+    # Every edition is in the experts' table, and no share from a thin edition is drawn.
+    table = pd.read_csv(ctx.out_dir / "tables" / "frame_shares_by_edition.csv")
+    assert not table["thin"].any()
+    for year in ctx.ds.years:
+        assert f">{year}<" in page

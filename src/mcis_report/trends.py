@@ -584,7 +584,8 @@ def named_attendance(ds: Dataset) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        Columns year, country, region, western (a Western state that year).
+        Columns year, country, region, western (a Western state that year) and blocs (the
+        organisations it belonged to that year, codebook order).
 
     Examples
     --------
@@ -596,14 +597,25 @@ def named_attendance(ds: Dataset) -> pd.DataFrame:
     """
     rows = []
     regions = dict(zip(ds.countries["alpha3"], ds.countries["region"], strict=True))
+    order = {o: i for i, o in enumerate(ds.organisations["id"])}
     for year in ds.years:
         d = an.delegations_for(ds, year, attended_only=True, visiting_only=True)
         western = an.western_states(ds, year)
+        members = an.active_memberships(ds, year)
         for country in sorted(set(d["country"].dropna())):
-            rows.append(
-                {"year": year, "country": country, "region": regions.get(country), "western": country in western}
+            blocs = sorted(
+                set(members.loc[members["alpha3"] == country, "organisation"]), key=lambda o: order.get(o, 99)
             )
-    return pd.DataFrame(rows, columns=["year", "country", "region", "western"])
+            rows.append(
+                {
+                    "year": year,
+                    "country": country,
+                    "region": regions.get(country),
+                    "western": country in western,
+                    "blocs": tuple(blocs),
+                }
+            )
+    return pd.DataFrame(rows, columns=["year", "country", "region", "western", "blocs"])
 
 
 def era_movements(ds: Dataset) -> pd.DataFrame:

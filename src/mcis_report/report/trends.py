@@ -28,6 +28,8 @@ from .registry import parts, register
 
 REPORT = "trends"
 TH = fi.DEFAULT
+#: Blocs counted among the named delegations (codebook organisation ids): the host's formats and NATO.
+BLOCS = ("CSTO", "SCO", "BRICS", "NATO")
 
 
 def _section(ctx: ReportContext, chapter: str, *parts_: object) -> Section:
@@ -341,10 +343,12 @@ def participation(ctx: ReportContext) -> Section:
     if not named.empty:
         parts_.append(_sub(ctx, "trends.participation.named_title"))
         periods = tr.eras(ds)
+        used_blocs = set(named["blocs"].explode().dropna()) & set(BLOCS)
         rows = []
         for era in periods:
             sub = named[named["year"].isin(era)]
             counts = sub.drop_duplicates("country")["region"].value_counts()
+            blocs = sub.explode("blocs").dropna(subset=["blocs"]).groupby("blocs")["country"].nunique()
             rows.append(
                 {
                     ctx.text("trends.columns.era"): tr.era_label(era),
@@ -353,6 +357,13 @@ def participation(ctx: ReportContext) -> Section:
                         ctx.label("world_regions", r): fmt_int(int(counts.get(r, 0)), lang) if counts.get(r, 0) else ""
                         for r in ds.world_regions["id"]
                         if (named["region"] == r).any()
+                    },
+                    **{
+                        ctx.text("trends.columns.bloc", bloc=ctx.label("organisations", o)): (
+                            fmt_int(int(blocs.get(o, 0)), lang) if blocs.get(o, 0) else ""
+                        )
+                        for o in ds.organisations["id"]
+                        if o in used_blocs
                     },
                 }
             )
