@@ -607,7 +607,7 @@ def _readings_of_held_editions(readings: pd.DataFrame, editions: pd.DataFrame) -
 
 
 def _reading_source_kinds(readings: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
-    """The sources of an expert reading are the analyses themselves: analysis, news or blog, not a wire or a ministry."""
+    """An expert reading cites the analyses themselves (analysis, news or blog), not a wire or a ministry."""
     kind_of = dict(zip(sources["source_id"], sources["kind"], strict=True))
     allowed = ", ".join(READING_SOURCE_KINDS)
     problems = []
