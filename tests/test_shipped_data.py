@@ -72,3 +72,12 @@ def test_every_held_edition_is_coded_in_depth(ds):
     assert thin.empty, thin
     assert len(ds.claims) >= 350
     assert all(len(ids) >= 1 for ids in ds.claims["source_ids"])
+
+
+def test_expert_readings_cover_every_held_edition(ds):
+    """Every held edition has at least one expert reading; the Arabic is written in Arabic script."""
+    readings = ds.expert_readings
+    assert set(readings["year"]) == set(ds.years)
+    for column in ("analyses_ar", "agreement_ar", "difference_ar"):
+        latin = readings[readings[column].str.contains("[A-Za-z]", regex=True)]
+        assert latin.empty, (column, list(latin["year"]))

@@ -151,6 +151,25 @@ def latin1(file: str, old: str, new: str) -> Mutation:
     return mutate
 
 
+READINGS_HEADER = (
+    "year,analyses_en,analyses_ar,agreement_en,agreement_ar,difference_en,difference_ar,difference_kind,source_ids"
+)
+
+
+def reading(year: str = "2023", kind: str = "source_gap", sources: str = "S003") -> str:
+    """One row of ``expert_readings.csv`` for the mini data (valid as given: S003 is a blog)."""
+    return _csv_line(
+        [year, "A test blog", "مدونة اختبار", "It agrees.", "يتفق.", "It differs.", "يختلف.", kind, sources]
+    )
+
+
+def write_readings(*rows: str) -> Mutation:
+    """Add the optional ``expert_readings.csv`` (absent from the mini data) with ``rows`` under its header."""
+    return lambda data: (data / "expert_readings.csv").write_text(
+        "\n".join((READINGS_HEADER, *rows)) + "\n", encoding="utf-8"
+    )
+
+
 def delete_yaml_key(anchor: str, key: str) -> Mutation:
     """Delete the first ``key:`` line after the codebook line containing ``anchor``."""
 
@@ -536,6 +555,38 @@ CASES = [
         set_cell("editions.csv", "2022", "topics_ar", "الحد من التسلح"),
         E("editions.csv", line_of("editions.csv", "2022"), "topics_ar", "1 Arabic topics for 2 English ones"),
     ),
+    # the optional expert readings (the file is written by the case; line 2 = its first row)
+    case(
+        "expert-reading-bad-difference-kind",
+        write_readings(reading(kind="disagreement")),
+        E("expert_readings.csv", 2, "difference_kind", "'disagreement' is not allowed"),
+    ),
+    case(
+        "expert-reading-unknown-year",
+        write_readings(reading(), reading(year="2030")),
+        E("expert_readings.csv", 3, "year", "2030 not found in editions.csv year"),
+    ),
+    case(
+        "expert-reading-year-not-held",
+        write_readings(reading(year="2021")),
+        E("expert_readings.csv", 2, "year", "2021 is not a held edition"),
+    ),
+    case(
+        "expert-reading-unknown-source",
+        write_readings(reading(sources="S003;S999")),
+        E("expert_readings.csv", 2, "source_ids", "'S999' not found in sources.csv"),
+    ),
+    case(
+        "expert-reading-cites-a-wire",
+        write_readings(reading(sources="S001")),
+        E("expert_readings.csv", 2, "source_ids", "S001 is a source of kind wire"),
+    ),
+    case(
+        "expert-reading-missing-column",
+        lambda data: (data / "expert_readings.csv").write_text("year,analyses_en\n2023,x\n", encoding="utf-8"),
+        E("expert_readings.csv", 1, "analyses_ar", "missing column"),
+        only=False,
+    ),
     case(
         "membership-left-before-joined",
         set_cell("memberships.csv", "RUS", "left", "1990"),
@@ -558,6 +609,29 @@ def test_mini_dataset_is_valid(mini_dir):
     dataset, problems = check_dataset(mini_dir)
     assert problems == []
     assert dataset is not None
+
+
+def test_a_folder_without_the_optional_expert_readings_loads_with_an_empty_table(mini_dir):
+    assert not (mini_dir / "expert_readings.csv").exists()
+    dataset, problems = check_dataset(mini_dir)
+    assert problems == []
+    assert dataset is not None
+    assert dataset.expert_readings.empty
+    assert "difference_kind" in dataset.expert_readings.columns
+    assert dataset.summary()["expert_readings"] == 0
+
+
+def test_expert_readings_are_read_when_present(broken_copy):
+    data = broken_copy()
+    write_readings(reading(), reading(year="2022", kind="no_analysis", sources=""))(data)
+
+    dataset, problems = check_dataset(data)
+
+    assert problems == []
+    assert dataset is not None
+    readings = dataset.expert_readings
+    assert list(readings["year"]) == [2023, 2022]
+    assert list(readings["source_ids"]) == [("S003",), ()]  # an analysis with no copy found cites nothing
 
 
 def test_case_ids_are_unique():

@@ -56,8 +56,11 @@ class Dataset:
         The data folder it was read from.
     sources, editions, figures, countries, memberships : pandas.DataFrame
         One per CSV file, same name; a file with a header only gives an empty table.
-    delegations, statements, claims, article_checks : pandas.DataFrame
+    delegations, statements, claims, article_checks, articles : pandas.DataFrame
         Likewise.
+    expert_readings : pandas.DataFrame
+        The published expert analyses of each edition compared with the codes (``expert_readings.csv``);
+        the file is optional, and a folder without it gives an empty table with the same columns.
     frames, targets, claim_regions, world_regions, organisations, article_points : pandas.DataFrame
         The codebook's sections, one row per entry.
     codebook : dict
@@ -83,6 +86,7 @@ class Dataset:
     claims: pd.DataFrame
     article_checks: pd.DataFrame
     articles: pd.DataFrame
+    expert_readings: pd.DataFrame
     frames: pd.DataFrame
     targets: pd.DataFrame
     claim_regions: pd.DataFrame

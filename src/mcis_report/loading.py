@@ -83,9 +83,12 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
 
     Returns a DataFrame of stripped strings indexed by the line on which each record starts (so a
     validator can report editor line numbers), or ``None`` when the file cannot be used at all.
-    Missing values are empty strings at this stage.
+    Missing values are empty strings at this stage. An optional table whose file is absent is read
+    as an empty table.
     """
     file = table.file
+    if table.optional and not (data_dir / file).exists():
+        return empty_table(table), []
     text, problems = _read_text(data_dir, file)
     if text is None:
         return None, problems
@@ -148,6 +151,13 @@ def read_csv_table(data_dir: Path, table: Table) -> tuple[pd.DataFrame | None, l
     frame = frame[expected]
     frame.index.name = "line"
     return frame, problems
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    """A raw table with ``table``'s columns and no rows, as :func:`read_csv_table` returns it."""
+    frame = pd.DataFrame(columns=table.column_names, dtype=object)
+    frame.index.name = "line"
+    return frame
 
 
 class _LineLoader(yaml.SafeLoader):

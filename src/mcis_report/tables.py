@@ -37,7 +37,11 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One data file: its columns, key and description."""
+    """One data file: its columns, key and description.
+
+    An ``optional`` table may be left out of a data folder: the dataset then holds it empty (with its
+    columns), so a forum that has no such data still loads.
+    """
 
     name: str
     file: str
@@ -46,6 +50,7 @@ class Table:
     description: str = ""
     cites_sources: bool = True
     extra: dict = field(default_factory=dict)
+    optional: bool = False
 
     @property
     def column_names(self) -> list[str]:
@@ -404,6 +409,40 @@ MEMBERSHIPS = Table(
     description="Bloc memberships with the years that matter.",
 )
 
+DIFFERENCE_KINDS = ("source_gap", "different_reading", "source_imbalance", "no_analysis", "none")
+#: Kinds of source that can hold an expert reading (a wire report or an official page is not one).
+READING_SOURCE_KINDS = ("analysis", "news", "blog")
+
+EXPERT_READINGS = Table(
+    "expert_readings",
+    "expert_readings.csv",
+    (
+        Column("year", "int", ref="editions.year", description="Edition year; must be a held edition"),
+        *localised("analyses", "Published analyses compared (outlets, authors), {language}"),
+        *localised("agreement", "Where our codes agree with them, {language} (our words)"),
+        *localised("difference", "Where our codes differ from them, and why, {language} (our words)"),
+        Column(
+            "difference_kind",
+            "enum",
+            choices=DIFFERENCE_KINDS,
+            description="Why the codes differ: source_gap (texts not found), different_reading (same texts, "
+            "another reading), source_imbalance (one source weighs too much), no_analysis (no expert reading "
+            "found), none (no difference)",
+        ),
+        Column(
+            "source_ids",
+            "list",
+            required=False,
+            ref="sources.source_id",
+            description="The analyses themselves, ';'-separated ids from sources.csv (kind analysis, news or "
+            "blog); empty when no copy was found",
+        ),
+    ),
+    description="The published expert analyses of each held edition compared with our codes.",
+    cites_sources=False,  # an analysis known only by name has no source row
+    optional=True,
+)
+
 # Order matters: a table may only reference tables listed before it (sources first).
 TABLES: tuple[Table, ...] = (
     SOURCES,
@@ -416,6 +455,7 @@ TABLES: tuple[Table, ...] = (
     CLAIMS,
     ARTICLE_CHECKS,
     ARTICLES,
+    EXPERT_READINGS,
 )
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 

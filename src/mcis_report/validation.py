@@ -16,7 +16,15 @@ import pandera.pandas as pa
 from pandera.errors import SchemaErrors
 
 from .loading import Problem
-from .tables import CODEBOOK_FILE, CODEBOOK_SECTIONS, LEXICON_LANGUAGES, OPTIONAL_CODEBOOK_SECTIONS, Column, Table
+from .tables import (
+    CODEBOOK_FILE,
+    CODEBOOK_SECTIONS,
+    LEXICON_LANGUAGES,
+    OPTIONAL_CODEBOOK_SECTIONS,
+    READING_SOURCE_KINDS,
+    Column,
+    Table,
+)
 
 LIST_SEPARATOR = ";"
 _URL = re.compile(r"^https?://\S+$")
@@ -473,6 +481,11 @@ def cross_table_problems(frames: dict[str, pd.DataFrame]) -> list[Problem]:
         problems += _one_used_per_metric(frames["figures"])
     if frames.get("statements") is not None and frames.get("delegations") is not None:
         problems += _statement_delegation_year(frames["statements"], frames["delegations"])
+    readings = frames.get("expert_readings")
+    if readings is not None and editions is not None:
+        problems += _readings_of_held_editions(readings, editions)
+    if readings is not None and frames.get("sources") is not None:
+        problems += _reading_source_kinds(readings, frames["sources"])
     if frames.get("memberships") is not None:
         problems += _membership_years(frames["memberships"])
         problems += _unique_rows(frames["memberships"], "memberships.csv", ("alpha3", "organisation", "joined"))
@@ -572,6 +585,44 @@ def _statement_delegation_year(statements: pd.DataFrame, delegations: pd.DataFra
                     f"delegation {row['delegation_id']} is from {int(year)}, the statement from {int(row['year'])}",
                 )
             )
+    return problems
+
+
+def _readings_of_held_editions(readings: pd.DataFrame, editions: pd.DataFrame) -> list[Problem]:
+    """An expert reading is of an edition that took place (a year missing from editions.csv is reported as such)."""
+    status = {int(y): s for y, s in zip(editions["year"], editions["status"], strict=True) if not pd.isna(y)}
+    problems = []
+    for line, year in readings["year"].items():
+        if pd.isna(year) or int(year) not in status or status[int(year)] == "held":
+            continue
+        problems.append(
+            Problem(
+                "expert_readings.csv",
+                int(line),
+                "year",
+                f"{int(year)} is not a held edition (editions.csv status: {status[int(year)]})",
+            )
+        )
+    return problems
+
+
+def _reading_source_kinds(readings: pd.DataFrame, sources: pd.DataFrame) -> list[Problem]:
+    """An expert reading cites the analyses themselves (analysis, news or blog), not a wire or a ministry."""
+    kind_of = dict(zip(sources["source_id"], sources["kind"], strict=True))
+    allowed = ", ".join(READING_SOURCE_KINDS)
+    problems = []
+    for line, value in readings["source_ids"].items():
+        for source_id in split_list(value):
+            kind = kind_of.get(source_id)
+            if kind is not None and not pd.isna(kind) and kind not in READING_SOURCE_KINDS:
+                problems.append(
+                    Problem(
+                        "expert_readings.csv",
+                        int(line),
+                        "source_ids",
+                        f"{source_id} is a source of kind {kind}; an expert reading cites analyses ({allowed})",
+                    )
+                )
     return problems
 
 
