@@ -795,8 +795,14 @@ def stance_bars(
     names = [tick_label(y_labels.get(v, v)) for v in frame[y]]
     lines = max((name.count("\n") + 2 for name in names), default=2)
     longest = max((_text_inches(name) for name in names), default=0.0)
+    own = ax is None
     ax = _axes(ax, size=(min(MAX_FIGURE_WIDTH, 5.5 + longest), max(2.5, len(names) * max(0.5, 0.2 * lines) + 1.6)))
 
+    reach = max([*(frame["_crit"] + frame["_neu"] / 2), *(frame["_sup"] + frame["_neu"] / 2), 0.5])
+    limit = min(1.0, np.ceil(reach * 10) / 10)
+    # Inches per unit of share, from the plot's width: a new figure less the labels and margins, else the axes.
+    plot_in = ax.figure.get_figwidth() - longest - 0.4 if own else ax.get_position().width * ax.figure.get_figwidth()
+    per_share = max(plot_in, 1.0) / (2 * limit)
     thin_rows = []
     for row, (crit, neu, sup, size) in enumerate(
         zip(frame["_crit"], frame["_neu"], frame["_sup"], frame[n], strict=True)
@@ -823,14 +829,15 @@ def stance_bars(
                 label=f"_{stance}",
                 gid=f"{stance}",
             )
-            if width >= 0.08 and not is_thin:  # a number only where it fits inside its segment
+            number = f"{round(width * 100):d}%"
+            if not is_thin and width * per_share >= _text_inches(number) + 0.1:  # only where it fits inside
                 shade = matplotlib.colors.to_rgb(palette.get(stance, LINE_COLOUR))
                 luminance = _relative_luminance(shade)
                 ink = "white" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "black"
                 ax.text(
                     left + width / 2,
                     row,
-                    f"{round(width * 100):d}%",
+                    number,
                     ha="center",
                     va="center",
                     color=ink,
@@ -846,8 +853,6 @@ def stance_bars(
         if is_thin:
             _thin_style(label)
     ax.set_ylim(len(names) - 0.5, -0.5)  # first row on top
-    reach = max([*(frame["_crit"] + frame["_neu"] / 2), *(frame["_sup"] + frame["_neu"] / 2), 0.5])
-    limit = min(1.0, np.ceil(reach * 10) / 10)
     ax.set_xlim(-limit, limit)
     ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.25 if limit > 0.5 else 0.1))
     percent_axis(ax, "x", absolute=True)
