@@ -454,10 +454,10 @@ def _text_inches(text: str, size: float = SMALL_PT) -> float:
     return max(renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines) / 72
 
 
-def _fit_inches(label: object, inches: float) -> str:
+def _fit_inches(label: object, inches: float, size: float = SMALL_PT) -> str:
     """``label`` drawable, on one line if it is at most ``inches`` wide, else wrapped to about that width."""
     text = drawable(label)
-    width = _text_inches(text)
+    width = _text_inches(text, size)
     if width <= inches:
         return text
     return _wrapped(text, max(8, int(len(text) * inches / width)))
@@ -649,7 +649,8 @@ def share_panels(
         choices.append((-(-max(len(facets), 1) // columns), upright, columns, panel))
     rows, upright, columns, panel = min(choices)
     tick_in = tick_width + 0.1 if upright else 2 * _LINE_IN + 0.1
-    title_lines = max((tick_label(facet_labels[f]).count("\n") + 1 for f in facets), default=1)
+    titles = {key: _fit_inches(facet_labels[key], panel - 0.3, TITLE_PT) for key in facets}
+    title_lines = max((title.count("\n") + 1 for title in titles.values()), default=1)
     row_in = 1.5 + title_lines * TITLE_PT * 1.3 / 72 + tick_in + 0.15
     width = min(MAX_FIGURE_WIDTH, axis_in + columns * panel)
     fig, panels, columns = _panel_grid(max(len(facets), 1), columns, (width, rows * row_in + 0.7), rtl)
@@ -668,9 +669,10 @@ def share_panels(
                 linewidth=2,
                 alpha=0.55,
                 zorder=2,
+                clip_on=False,  # an interval reaching 0 or 100 % is drawn whole
             )
-            ax.scatter(shown[x].astype(int), shown[share].astype(float), color=colour, s=28, zorder=3)
-        ax.set_title(tick_label(facet_labels[key]), fontsize=TITLE_PT)
+            ax.scatter(shown[x].astype(int), shown[share].astype(float), color=colour, s=28, zorder=3, clip_on=False)
+        ax.set_title(titles[key], fontsize=TITLE_PT)
         ax.set_ylim(0, 1)
         ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
         percent_axis(ax, "y")
