@@ -293,7 +293,13 @@ def test_evidence_chart_right_to_left_legend_and_axis():
     assert texts["Official"] > texts["Blog"]
 
 
+def test_evidence_chart_refuses_kinds_it_would_leave_out():
+    with pytest.raises(ValueError, match="news"):
+        _evidence(kind_order=["official", "blog"], kind_labels={})
+
+
 def test_cross_edition_charts_text_sizes_and_png(tmp_path):
+    before = dict(plt.rcParams)
     figures = {
         "share": _share_panels(interval_label="Share with 95% interval"),
         "share_rtl": _share_panels(rtl=True),
@@ -309,6 +315,7 @@ def test_cross_edition_charts_text_sizes_and_png(tmp_path):
         assert (tmp_path / f"{name}.png").stat().st_size > 0
     titles = [ax.title.get_fontsize() for ax in figures["share"].axes + figures["profile"].axes]
     assert min(titles) >= 10
+    assert dict(plt.rcParams) == before  # no global style changed
 
 
 def test_percent_axis_formats_shares():

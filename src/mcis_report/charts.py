@@ -1094,6 +1094,11 @@ def evidence_chart(
     -------
     matplotlib.axes.Axes
 
+    Raises
+    ------
+    ValueError
+        If ``data`` holds a kind that ``kind_order`` lacks (its claims would be missing from the totals).
+
     Examples
     --------
     >>> import pandas as pd
@@ -1109,6 +1114,9 @@ def evidence_chart(
     from matplotlib.patches import Patch
 
     frame = data.dropna(subset=[x]).assign(**{count: pd.to_numeric(data[count]).fillna(0)})
+    unknown = sorted(set(frame[kind].dropna().astype(str)) - set(map(str, kind_order)))
+    if unknown:  # their claims would be left out of the bars and the totals
+        raise ValueError(f"evidence_chart: kinds missing from kind_order: {', '.join(unknown)}")
     table = frame.pivot_table(index=x, columns=kind, values=count, aggfunc="sum", fill_value=0)
     table = table.reindex(columns=kind_order, fill_value=0)
     years = sorted(int(v) for v in table.index)
