@@ -377,6 +377,807 @@ def bar_chart(
     return ax
 
 
+# --- charts across editions ---
+
+#: Widest figure, in inches, that the report page shows at its natural size (content width at 100 dpi):
+#: anything wider is scaled down and its text falls below 9 points.
+MAX_FIGURE_WIDTH = 8.4
+#: Point sizes of the cross-edition charts (never below 9 points at 100 % zoom).
+TEXT_PT = 10
+SMALL_PT = 9
+TITLE_PT = 11
+#: Okabe–Ito blue: the one colour of :func:`share_panels` and :func:`profile_multiples`.
+TREND_COLOUR = "#0072B2"
+#: Shade of an edition or group with too few claims, and the ink of its n line.
+THIN_SHADE = "#e2e8f0"
+THIN_INK = "#4a5568"
+#: Default colours of :func:`stance_bars` (Okabe–Ito vermillion and blue, neutral grey).
+STANCE_PALETTE = {"critical": "#D55E00", "neutral": "#bdbdbd", "supportive": "#0072B2"}
+#: Default sequential colour map of :func:`evidence_chart`, dark (strongest kind) to light (weakest).
+EVIDENCE_CMAP = "viridis"
+#: Kinds of source drawn hatched in :func:`evidence_chart` as well as light.
+EVIDENCE_HATCHED = ("blog",)
+_CHAR_IN = 0.62 * SMALL_PT / 72  # mean width of a character at 9 points, in inches
+_LINE_IN = 1.2 * SMALL_PT / 72  # height of a line of 9-point text, in inches
+
+
+def percent_axis(ax, axis: str = "y", absolute: bool = False) -> None:
+    """Show the ticks of a 0–1 share axis as whole percents (``0.25`` -> ``25%``).
+
+    Parameters
+    ----------
+    ax : matplotlib.axes.Axes
+        Axes whose axis to format.
+    axis : {"y", "x"}, default "y"
+        Which axis.
+    absolute : bool, default False
+        Show negative positions without their sign (the left half of a diverging bar chart).
+
+    Returns
+    -------
+    None
+
+    Examples
+    --------
+    >>> import matplotlib.pyplot as plt
+    >>> from mcis_report import charts
+    >>> fig, ax = plt.subplots()
+    >>> charts.percent_axis(ax, "x", absolute=True)
+    >>> ax.xaxis.get_major_formatter()(-0.25)
+    '25%'
+    >>> plt.close(fig)
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    def fmt(value: float, _pos: object = None) -> str:
+        value = abs(value) if absolute else value
+        return f"{round(value * 100) + 0:d}%"
+
+    target = ax.yaxis if axis == "y" else ax.xaxis
+    target.set_major_formatter(FuncFormatter(fmt))
+
+
+@cache
+def _measuring_renderer():
+    from matplotlib.backends.backend_agg import RendererAgg
+
+    return RendererAgg(10, 10, 72)  # at 72 dpi a pixel is a point
+
+
+def _text_inches(text: str, size: float = SMALL_PT) -> float:
+    """Width in inches of the widest line of ``text`` in the chart font at ``size`` points (shaped, as drawn)."""
+    from matplotlib.font_manager import FontProperties
+
+    prop = FontProperties(family=FONT, size=size)
+    renderer = _measuring_renderer()
+    lines = str(text).split("\n") or [""]
+    return max(renderer.get_text_width_height_descent(line, prop, ismath=False)[0] for line in lines) / 72
+
+
+def _fit_inches(label: object, inches: float, size: float = SMALL_PT) -> str:
+    """``label`` drawable, on one line if it is at most ``inches`` wide, else wrapped to about that width."""
+    text = drawable(label)
+    width = _text_inches(text, size)
+    if width <= inches:
+        return text
+    return _wrapped(text, max(8, int(len(text) * inches / width)))
+
+
+def _n_text(n_label: str, n: object) -> str:
+    return drawable(n_label.format(n=_count(n)))
+
+
+def _count(value: object) -> int:
+    """A count from a possibly missing cell: missing counts as 0 (no claims)."""
+    return 0 if pd.isna(value) else int(value)  # type: ignore[call-overload]
+
+
+def _thin_style(text) -> None:
+    # Grey, not italic: the oblique face of the chart font has no Arabic letters.
+    text.set_color(THIN_INK)
+
+
+def _wrapped(label: object, width: int) -> str:
+    """Like :func:`tick_label`, wrapped at ``width`` characters."""
+    lines = textwrap.wrap(drawable(label), width, break_long_words=True) or [""]
+    if len(lines) > LABEL_LINES:
+        lines = lines[:LABEL_LINES]
+        lines[-1] = lines[-1][: width - 1] + "\u2026"
+    return "\n".join(lines)
+
+
+def _panel_grid(count: int, ncols: int, size: tuple[float, float], rtl: bool, sharex: bool = True):
+    """A figure of ``count`` panels in ``ncols`` columns; the axes in panel order (right to left if ``rtl``)."""
+    ncols = max(1, min(ncols, count))
+    nrows = max(1, -(-count // ncols))
+    fig = plt.figure(figsize=size, layout="constrained")
+    grid = fig.add_gridspec(nrows, ncols)
+    order: list[Axes] = []  # created in panel order, so that ``fig.axes`` lists the panels in reading order
+    for index in range(count):
+        row, col = divmod(index, ncols)
+        first = order[0] if order else None
+        order.append(
+            fig.add_subplot(grid[row, ncols - 1 - col if rtl else col], sharex=first if sharex else None, sharey=first)
+        )
+    return fig, order, ncols
+
+
+def _outer(index: int, ncols: int) -> bool:
+    """Whether panel ``index`` opens its row (it carries the row's value or category axis)."""
+    return index % ncols == 0
+
+
+def _value_axis_side(ax, outer: bool, rtl: bool) -> None:
+    """Value labels only on the outer panel of each row: on the left, or on the right when ``rtl``."""
+    if rtl:
+        ax.yaxis.tick_right()
+        ax.yaxis.set_label_position("right")
+    ax.tick_params(axis="y", labelleft=outer and not rtl, labelright=outer and rtl, labelsize=SMALL_PT, length=0)
+
+
+def _legend_rows(fig, handles: list, labels: list[str], rtl: bool, width: float) -> None:
+    """Figure legend below the panels, read row by row in the reading direction (right to left when ``rtl``).
+
+    matplotlib fills a legend column by column; the entries are reordered so that the rows read in order.
+    """
+    from matplotlib.patches import Patch
+
+    if not handles:
+        return
+    items = [_text_inches(label) + 0.75 for label in labels]  # text plus handle and padding
+
+    def needed(ncol: int) -> float:
+        return sum(max(items[col::ncol]) for col in range(ncol))
+
+    ncol = next((c for c in range(len(labels), 0, -1) if needed(c) <= width - 0.3), 1)
+    nrows = -(-len(labels) // ncol)
+    cells: list = list(zip(handles, labels, strict=True))
+    if rtl:  # pad to full rows so that a short last row starts on the right
+        cells += [(Patch(visible=False), "")] * (nrows * ncol - len(cells))
+        cells = [cell for row in range(nrows) for cell in cells[row * ncol : (row + 1) * ncol][::-1]]
+    by_column = [
+        cells[row * ncol + col] for col in range(ncol) for row in range(nrows) if row * ncol + col < len(cells)
+    ]
+    fig.legend(
+        [h for h, _ in by_column],
+        [lab for _, lab in by_column],
+        loc="outside lower center",
+        ncol=ncol,
+        frameon=False,
+        fontsize=SMALL_PT,
+        markerfirst=not rtl,
+    )
+
+
+def share_panels(
+    data: pd.DataFrame,
+    *,
+    facet: str,
+    x: str,
+    share: str,
+    low: str,
+    high: str,
+    n: str,
+    facet_labels: Mapping[str, str],
+    xlabel: str,
+    ylabel: str,
+    n_label: str = "n = {n}",
+    min_n: int = 10,
+    ncols: int = 4,
+    rtl: bool = False,
+    colour: str | None = None,
+    thin_label: str | None = None,
+    interval_label: str | None = None,
+):
+    """Small multiples of a share per edition with its interval, one panel per ``facet`` value.
+
+    Each panel shows, per edition year, a point at the share and a vertical bar from ``low`` to
+    ``high`` (e.g. a Wilson interval) on a shared 0–100 % axis. Every year's tick carries the number of
+    claims on a second line. A year with fewer than ``min_n`` claims gets no point and no bar (a share
+    of one claim is not a finding): its column is shaded and its tick written in grey italics. Years
+    absent from ``data`` leave a gap. The number of columns adapts to the page width; with many years
+    the ticks stand upright.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per (facet, year).
+    facet, x : str
+        Columns of the panel id and of the edition year.
+    share, low, high : str
+        Columns of the share (0–1) and of its interval.
+    n : str
+        Column of the number of claims coded in the year (the same in every panel).
+    facet_labels : mapping of str to str
+        Title of each panel by facet id; its order is the panel order.
+    xlabel, ylabel : str
+        Axis titles.
+    n_label : str, default "n = {n}"
+        Second line of each year's tick.
+    min_n : int, default 10
+        Fewest claims for which a share is drawn.
+    ncols : int, default 4
+        Most panels per row.
+    rtl : bool, default False
+        Panels from right to left in each row and the value axis on the right; years still run left to
+        right.
+    colour : str, optional
+        Colour of points and bars; default :data:`TREND_COLOUR`.
+    thin_label : str, optional
+        Note under the panels explaining the shaded columns (shown only when a year is shaded).
+    interval_label : str, optional
+        Legend entry explaining the point and its bar.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> data = pd.DataFrame({"frame": ["a", "a", "b", "b"], "year": [2022, 2023] * 2, "share": [0.5, 0.4, 1.0, 0.2],
+    ...                      "low": [0.1, 0.3, 0.2, 0.1], "high": [0.9, 0.5, 1.0, 0.3], "n": [2, 60, 2, 60]})
+    >>> fig = charts.share_panels(data, facet="frame", x="year", share="share", low="low", high="high", n="n",
+    ...                           facet_labels={"b": "Sovereignty", "a": "Multipolar order"},
+    ...                           xlabel="Edition", ylabel="Share of claims", thin_label="Grey: fewer than 10 claims")
+    >>> [ax.get_title() for ax in fig.axes]
+    ['Sovereignty', 'Multipolar order']
+    >>> [t.get_text().splitlines() for t in fig.axes[0].get_xticklabels()]
+    [['2022', 'n = 2'], ['2023', 'n = 60']]
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    colour = TREND_COLOUR if colour is None else colour
+    facets = list(facet_labels)
+    present = data.dropna(subset=[x])
+    years = sorted({int(v) for v in present[x]})
+    counts = {int(k): _count(v) for k, v in present.groupby(x)[n].max().items()}
+    thin = {year for year in years if counts[year] < min_n}
+    ticks = [f"{year}\n{_n_text(n_label, counts[year])}" for year in years]
+    span = (years[-1] - years[0] + 1) if years else 1
+
+    # Columns: as many as fit the page with ticks written flat; else upright (narrower ticks); fewest rows wins.
+    tick_width = max((_text_inches(tick) for tick in ticks), default=0.35)
+    axis_in = 0.6  # value tick labels and axis title of the outer panel
+    choices = []
+    for upright, slot in ((False, tick_width + 0.12), (True, 2 * _LINE_IN)):
+        panel = max(1.8, span * slot + 0.15)
+        fits = [c for c in range(max(1, min(ncols, len(facets))), 0, -1) if axis_in + c * panel <= MAX_FIGURE_WIDTH]
+        columns = fits[0] if fits else 1
+        choices.append((-(-max(len(facets), 1) // columns), upright, columns, panel))
+    rows, upright, columns, panel = min(choices)
+    tick_in = tick_width + 0.1 if upright else 2 * _LINE_IN + 0.1
+    titles = {key: _fit_inches(facet_labels[key], panel - 0.3, TITLE_PT) for key in facets}
+    title_lines = max((title.count("\n") + 1 for title in titles.values()), default=1)
+    row_in = 1.5 + title_lines * TITLE_PT * 1.3 / 72 + tick_in + 0.15
+    width = min(MAX_FIGURE_WIDTH, axis_in + columns * panel)
+    fig, panels, columns = _panel_grid(max(len(facets), 1), columns, (width, rows * row_in + 0.7), rtl)
+
+    for index, (key, ax) in enumerate(zip(facets, panels, strict=False)):
+        rows_of = present[present[facet] == key]
+        for year in sorted(thin):
+            ax.axvspan(year - 0.5, year + 0.5, color=THIN_SHADE, zorder=0, linewidth=0)
+        shown = rows_of[~rows_of[x].astype(int).isin(thin)].dropna(subset=[share])
+        if len(shown):
+            ax.vlines(
+                shown[x].astype(int),
+                shown[low].astype(float),
+                shown[high].astype(float),
+                color=colour,
+                linewidth=2,
+                alpha=0.55,
+                zorder=2,
+                clip_on=False,  # an interval reaching 0 or 100 % is drawn whole
+            )
+            ax.scatter(shown[x].astype(int), shown[share].astype(float), color=colour, s=28, zorder=3, clip_on=False)
+        ax.set_title(titles[key], fontsize=TITLE_PT)
+        ax.set_ylim(0, 1)
+        ax.set_yticks([0, 0.25, 0.5, 0.75, 1])
+        percent_axis(ax, "y")
+        ax.set_xticks(years, labels=ticks, fontsize=SMALL_PT, rotation=90 if upright else 0)
+        if years:
+            ax.set_xlim(years[0] - 0.5, years[-1] + 0.5)
+        ax.tick_params(axis="x", labelbottom=True, labelsize=SMALL_PT)
+        for year, label in zip(years, ax.get_xticklabels(), strict=True):
+            if year in thin:
+                _thin_style(label)
+        ax.grid(axis="x", visible=False)
+        outer = _outer(index, columns)
+        _value_axis_side(ax, outer, rtl)
+        ax.set_ylabel(drawable(ylabel) if outer else "", fontsize=TEXT_PT)
+        # The axis title under the lowest panel of each column (a figure-wide title would collide with the note).
+        ax.set_xlabel(drawable(xlabel) if index + columns >= len(facets) else "", fontsize=TEXT_PT)
+
+    handles: list = []
+    labels: list[str] = []
+    if interval_label:
+        handles.append(Line2D([], [], color=colour, marker="o", linewidth=2))
+        labels.append(drawable(interval_label))
+    if thin_label and thin:
+        handles.append(Patch(facecolor=THIN_SHADE, edgecolor=THIN_INK, linewidth=0.5))
+        labels.append(drawable(thin_label))
+    _legend_rows(fig, handles, labels, rtl, width)
+    plain_text(panels[0])
+    return fig
+
+
+def stance_bars(
+    data: pd.DataFrame,
+    *,
+    y: str,
+    critical: str,
+    supportive: str,
+    neutral: str,
+    n: str,
+    labels: Mapping[str, str],
+    xlabel: str,
+    n_label: str = "n = {n}",
+    min_n: int = 5,
+    rtl: bool = False,
+    palette: Mapping[str, str] | None = None,
+    order: list | None = None,
+    y_labels: Mapping[str, str] | None = None,
+    thin_label: str | None = None,
+    thin_last: bool = True,
+    ax=None,
+):
+    """Diverging horizontal bars of stance per group: critical to the left of 0, supportive to the right.
+
+    Shares are computed per row from the three counts; the neutral share is split evenly around 0 in
+    grey, so each bar spans 100 %. Rows with fewer than ``min_n`` claims are drawn pale and hatched,
+    their n still shown.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per group.
+    y : str
+        Column of the group (its label, or an id translated by ``y_labels``).
+    critical, supportive, neutral : str
+        Columns of the claim counts of each stance.
+    n : str
+        Column of the group's number of claims (shown under its label).
+    labels : mapping of str to str
+        Legend words of ``"critical"``, ``"supportive"`` and ``"neutral"``.
+    xlabel : str
+        Title of the share axis.
+    n_label : str, default "n = {n}"
+        Second line of each row's label.
+    min_n : int, default 5
+        Fewest claims for a row drawn in full colour.
+    rtl : bool, default False
+        Mirror: critical to the right of 0, group labels on the right, legend read from the right.
+    palette : mapping of str to str, optional
+        Colour of each stance; default :data:`STANCE_PALETTE`.
+    order : list, optional
+        Row order (values of ``y``, top first); default most critical first.
+    thin_last : bool, default True
+        Without ``order``, put the rows below ``min_n`` after the others (each part most critical
+        first), so that a group of three claims cannot head the chart.
+    y_labels : mapping of str to str, optional
+        Label of each ``y`` value; values it lacks are shown as they are.
+    thin_label : str, optional
+        Legend entry explaining the hatched rows (shown only when a row is hatched).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure sized to the rows when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> data = pd.DataFrame({"group": ["Russia", "China"], "crit": [8, 1], "sup": [2, 6], "neu": [0, 3],
+    ...                      "n": [10, 10]})
+    >>> ax = charts.stance_bars(data, y="group", critical="crit", supportive="sup", neutral="neu", n="n",
+    ...                         labels={"critical": "critical", "supportive": "supportive", "neutral": "neutral"},
+    ...                         xlabel="Share of claims")
+    >>> [t.get_text().splitlines() for t in ax.get_yticklabels()]
+    [['Russia', 'n = 10'], ['China', 'n = 10']]
+    """
+    from matplotlib.patches import Patch
+
+    palette = STANCE_PALETTE if palette is None else palette
+    y_labels = {} if y_labels is None else y_labels
+    frame = data.copy()
+    counts = frame[[critical, neutral, supportive]].apply(pd.to_numeric).fillna(0).astype(float)
+    total = counts.sum(axis=1).where(lambda s: s > 0)
+    shares = counts.div(total, axis=0).fillna(0.0)
+    frame = frame.assign(_crit=shares[critical], _neu=shares[neutral], _sup=shares[supportive])
+    if order is not None:
+        position = {key: i for i, key in enumerate(order)}
+        frame = frame[frame[y].isin(position)].sort_values(y, key=lambda s: s.map(position), kind="stable")
+    else:
+        thin_first = (frame[n].map(_count) < min_n) if thin_last else False
+        frame = frame.assign(_thin=thin_first).sort_values(["_thin", "_crit"], ascending=[True, False], kind="stable")
+    names = [tick_label(y_labels.get(v, v)) for v in frame[y]]
+    lines = max((name.count("\n") + 2 for name in names), default=2)
+    longest = max((_text_inches(name) for name in names), default=0.0)
+    own = ax is None
+    ax = _axes(ax, size=(min(MAX_FIGURE_WIDTH, 5.5 + longest), max(2.5, len(names) * max(0.5, 0.2 * lines) + 1.6)))
+
+    reach = max([*(frame["_crit"] + frame["_neu"] / 2), *(frame["_sup"] + frame["_neu"] / 2), 0.5])
+    limit = min(1.0, np.ceil(reach * 10) / 10)
+    # Inches per unit of share, from the plot's width: a new figure less the labels and margins, else the axes.
+    plot_in = ax.figure.get_figwidth() - longest - 0.4 if own else ax.get_position().width * ax.figure.get_figwidth()
+    per_share = max(plot_in, 1.0) / (2 * limit)
+    thin_rows = []
+    for row, (crit, neu, sup, size) in enumerate(
+        zip(frame["_crit"], frame["_neu"], frame["_sup"], frame[n], strict=True)
+    ):
+        is_thin = _count(size) < min_n
+        thin_rows.append(is_thin)
+        for stance, left, width in (
+            ("critical", -neu / 2 - crit, crit),
+            ("neutral", -neu / 2, neu),
+            ("supportive", neu / 2, sup),
+        ):
+            if width <= 0:
+                continue
+            ax.barh(
+                row,
+                width,
+                left=left,
+                height=0.7,
+                color=palette.get(stance, LINE_COLOUR),
+                alpha=0.4 if is_thin else 1.0,
+                hatch="///" if is_thin else None,
+                edgecolor="white",
+                linewidth=0.8,
+                label=f"_{stance}",
+                gid=f"{stance}",
+            )
+            number = f"{round(width * 100):d}%"
+            if not is_thin and width * per_share >= _text_inches(number) + 0.1:  # only where it fits inside
+                shade = matplotlib.colors.to_rgb(palette.get(stance, LINE_COLOUR))
+                luminance = _relative_luminance(shade)
+                ink = "white" if 1.05 / (luminance + 0.05) >= (luminance + 0.05) / 0.05 else "black"
+                ax.text(
+                    left + width / 2,
+                    row,
+                    number,
+                    ha="center",
+                    va="center",
+                    color=ink,
+                    fontsize=SMALL_PT,
+                )
+    ax.axvline(0, color="#1a202c", linewidth=1, zorder=3)
+    ax.set_yticks(
+        range(len(names)), labels=[f"{name}\n{_n_text(n_label, c)}" for name, c in zip(names, frame[n], strict=True)]
+    )
+    ax.tick_params(axis="y", labelsize=SMALL_PT, length=0)
+    ax.tick_params(axis="x", labelsize=SMALL_PT)
+    for label, is_thin in zip(ax.get_yticklabels(), thin_rows, strict=True):
+        if is_thin:
+            _thin_style(label)
+    ax.set_ylim(len(names) - 0.5, -0.5)  # first row on top
+    ax.set_xlim(-limit, limit)
+    ax.xaxis.set_major_locator(matplotlib.ticker.MultipleLocator(0.25 if limit > 0.5 else 0.1))
+    percent_axis(ax, "x", absolute=True)
+    ax.grid(axis="y", visible=False)
+    ax.set_xlabel(drawable(xlabel), fontsize=TEXT_PT)
+    ax.set_ylabel("")
+    if rtl:
+        ax.invert_xaxis()
+        _category_axis_right(ax)
+        for label in ax.get_yticklabels():
+            label.set_multialignment("right")  # the n line under the name's start
+    handles = [
+        Patch(facecolor=palette.get(s, LINE_COLOUR), edgecolor="white") for s in ("critical", "neutral", "supportive")
+    ]
+    names_legend = [drawable(labels.get(s, s)) for s in ("critical", "neutral", "supportive")]
+    if thin_label and any(thin_rows):
+        handles.append(Patch(facecolor="#ffffff", edgecolor=THIN_INK, hatch="///"))
+        names_legend.append(drawable(thin_label))
+    _legend_rows(ax.figure, handles, names_legend, rtl, ax.figure.get_figwidth())
+    plain_text(ax)
+    return ax
+
+
+def profile_multiples(
+    data: pd.DataFrame,
+    *,
+    facet: str,
+    y: str,
+    share: str,
+    n: str,
+    facet_labels: Mapping[str, str],
+    y_labels: Mapping[str, str],
+    xlabel: str,
+    n_label: str = "n = {n}",
+    min_n: int = 5,
+    order: list | None = None,
+    ncols: int = 4,
+    rtl: bool = False,
+    colour: str | None = None,
+    thin_label: str | None = None,
+):
+    """Small multiples of horizontal share bars, one panel per group, the categories in the same order in each.
+
+    Zero shares get neither a bar nor a label; every other bar carries its percent. A group with fewer
+    than ``min_n`` claims gets a panel with ``thin_label`` instead of bars.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per (facet, category); missing pairs count as zero.
+    facet : str
+        Column of the group id (one panel each).
+    y : str
+        Column of the category id (e.g. a frame).
+    share : str
+        Column of the category's share of the group's claims (0–1).
+    n : str
+        Column of the group's number of claims.
+    facet_labels : mapping of str to str
+        Title of each panel by group id; its order is the panel order.
+    y_labels : mapping of str to str
+        Label of each category id.
+    xlabel : str
+        Title of the share axis.
+    n_label : str, default "n = {n}"
+        Second line of each panel title.
+    min_n : int, default 5
+        Fewest claims for which a group's bars are drawn.
+    order : list, optional
+        Category order, top first; default by mean share across the groups drawn, largest first
+        (categories never used are then left out).
+    ncols : int, default 4
+        Most panels per row (fewer when the page is too narrow).
+    rtl : bool, default False
+        Panels from right to left, category labels on the right, bars growing to the left.
+    colour : str, optional
+        Bar colour; default :data:`TREND_COLOUR`.
+    thin_label : str, optional
+        Sentence shown in a thin group's panel; ``{n}`` is replaced by its number of claims.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> data = pd.DataFrame({"group": ["RUS", "RUS", "CHN", "CHN"], "frame": ["a", "b", "a", "b"],
+    ...                      "share": [0.6, 0.0, 0.2, 0.5], "n": [20, 20, 12, 12]})
+    >>> fig = charts.profile_multiples(data, facet="group", y="frame", share="share", n="n",
+    ...                                facet_labels={"RUS": "Russia", "CHN": "China"},
+    ...                                y_labels={"a": "Sovereignty", "b": "Multipolar order"}, xlabel="Share")
+    >>> sorted(t.get_text() for t in fig.axes[0].texts)
+    ['60%']
+    >>> [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    ['Sovereignty', 'Multipolar order']
+    """
+    colour = TREND_COLOUR if colour is None else colour
+    facets = list(facet_labels)
+    frame = data.assign(**{share: pd.to_numeric(data[share]).astype(float).fillna(0.0)})
+    sizes = {key: _count(frame.loc[frame[facet] == key, n].max()) for key in facets}
+    drawn = [key for key in facets if sizes[key] >= min_n]
+    table = frame[frame[facet].isin(facets)].pivot_table(
+        index=y, columns=facet, values=share, aggfunc="sum", fill_value=0.0
+    )
+    if order is not None:
+        categories = list(order)
+    else:
+        basis = table[[c for c in drawn if c in table.columns]] if drawn else table
+        mean = basis.reindex(columns=basis.columns).mean(axis=1) if len(basis.columns) else table.mean(axis=1)
+        rank = {key: i for i, key in enumerate(y_labels)}
+        mean = mean[mean > 0]
+        categories = sorted(
+            mean.index, key=lambda key: (-round(float(mean[key]), 9), rank.get(key, len(rank)), str(key))
+        )
+    table = table.reindex(index=categories, columns=facets, fill_value=0.0)
+    # Labels wrapped wider than tick_label's: one line each keeps a panel of many categories short.
+    names = [_fit_inches(y_labels.get(key, key), 3.0) for key in categories]
+
+    label_in = max((_text_inches(name) for name in names), default=0.3) + 0.25
+    panel = 1.3  # room for bars up to the scale's end and their percent
+    fits = [c for c in range(max(1, min(ncols, len(facets))), 0, -1) if label_in + c * panel <= MAX_FIGURE_WIDTH]
+    columns = fits[0] if fits else 1
+    panel = max(panel, (MAX_FIGURE_WIDTH - label_in) / columns)
+    rows = -(-max(len(facets), 1) // columns)
+    # Titles wrapped to the panel's width, so that neighbours never overlap.
+    titles = {key: _wrapped(facet_labels[key], max(8, int(panel / (0.62 * TITLE_PT / 72)))) for key in facets}
+    title_lines = max((title.count("\n") + 2 for title in titles.values()), default=2)
+    lines = max((name.count("\n") + 1 for name in names), default=1)
+    bars_in = len(names) * max(0.2, 0.16 * lines + 0.04)  # rows evenly spaced: the tallest label sets the step
+    row_in = bars_in + title_lines * TITLE_PT * 1.3 / 72 + 0.45
+    width = min(MAX_FIGURE_WIDTH, label_in + columns * panel)
+    fig, panels, columns = _panel_grid(max(len(facets), 1), columns, (width, rows * row_in + 0.4), rtl)
+    scale = table[[key for key in drawn if key in table.columns]]  # thin groups do not set the scale
+    top = float(scale.to_numpy().max()) if scale.size else 0.0
+    limit = min(1.0, max(0.2, np.ceil(top * 1.3 * 10) / 10))
+
+    for index, (key, ax) in enumerate(zip(facets, panels, strict=False)):
+        positions = range(len(categories))
+        title = f"{titles[key]}\n{_n_text(n_label, sizes[key])}"
+        ax.set_title(title, fontsize=TITLE_PT)
+        if key in drawn:
+            values = table[key].astype(float)
+            for row, value in zip(positions, values, strict=True):
+                if value <= 0:
+                    continue
+                ax.barh(row, value, height=0.7, color=colour)
+                text = "<1%" if value < 0.005 else f"{round(value * 100):d}%"
+                ax.text(value + limit * 0.02, row, text, va="center", ha="right" if rtl else "left", fontsize=SMALL_PT)
+        else:
+            _thin_style(ax.title)
+            ax.set_facecolor(THIN_SHADE)
+            ax.grid(False)
+            ax.tick_params(axis="x", length=0)
+            if thin_label:
+                fit = max(8, int((panel - 0.2) / _CHAR_IN))
+                sentence = "\n".join(textwrap.wrap(drawable(thin_label.replace("{n}", str(sizes[key]))), fit))
+                ax.text(
+                    0.5,
+                    0.5,
+                    sentence,
+                    transform=ax.transAxes,
+                    ha="center",
+                    va="center",
+                    fontsize=SMALL_PT,
+                    color=THIN_INK,
+                )
+        ax.set_yticks(list(positions), labels=names)
+        ax.set_ylim(len(categories) - 0.5, -0.5)
+        ax.set_xlim(0, limit)
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(3))
+        percent_axis(ax, "x")
+        ax.tick_params(axis="x", labelbottom=key in drawn, labelsize=SMALL_PT)
+        ax.grid(axis="y", visible=False)
+        outer = _outer(index, columns)
+        if rtl:
+            ax.invert_xaxis() if not ax.xaxis_inverted() else None
+            ax.yaxis.tick_right()
+        ax.tick_params(axis="y", labelleft=outer and not rtl, labelright=outer and rtl, labelsize=SMALL_PT, length=0)
+        if rtl:
+            for label in ax.get_yticklabels(which="major"):
+                label.set_horizontalalignment("left")
+                label.set_multialignment("right")
+    fig.supxlabel(drawable(xlabel), fontsize=TEXT_PT)
+    plain_text(panels[0])
+    return fig
+
+
+def evidence_chart(
+    data: pd.DataFrame,
+    *,
+    x: str,
+    kind: str,
+    count: str,
+    kind_order: list[str],
+    kind_labels: Mapping[str, str],
+    xlabel: str,
+    ylabel: str,
+    total_label: str = "{n}",
+    rtl: bool = False,
+    palette: str | Mapping[str, str] | None = None,
+    ax=None,
+):
+    """Stacked bars per edition of claims by the strongest kind of source behind each claim.
+
+    Kinds stack from the strongest (first in ``kind_order``, darkest, at the bottom) to the weakest
+    (lightest; :data:`EVIDENCE_HATCHED` kinds hatched too). Each bar's total stands above it. Years
+    absent from ``data`` get no bar and no tick: the gap stays visible.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per (year, kind) with a count; missing pairs count as zero.
+    x : str
+        Column of the edition year.
+    kind : str
+        Column of the kind of source.
+    count : str
+        Column of the number of claims.
+    kind_order : list of str
+        Kinds, strongest first (stack and legend order).
+    kind_labels : mapping of str to str
+        Legend label of each kind.
+    xlabel, ylabel : str
+        Axis titles.
+    total_label : str, default "{n}"
+        Text above each bar; ``{n}`` is its total.
+    rtl : bool, default False
+        Value axis on the right and the legend read from the right; years still run left to right.
+    palette : str or mapping of str to str, optional
+        Colour of each kind, or a colour map name; default :data:`EVIDENCE_CMAP`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure sized to the years when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Raises
+    ------
+    ValueError
+        If ``data`` holds a kind that ``kind_order`` lacks (its claims would be missing from the totals).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from mcis_report import charts
+    >>> data = pd.DataFrame({"year": [2022, 2022, 2023], "kind": ["official", "blog", "official"],
+    ...                      "claims": [3, 2, 7]})
+    >>> ax = charts.evidence_chart(data, x="year", kind="kind", count="claims", kind_order=["official", "blog"],
+    ...                            kind_labels={"official": "Official", "blog": "Blog"}, xlabel="Edition",
+    ...                            ylabel="Claims")
+    >>> [t.get_text() for t in ax.texts]
+    ['5', '7']
+    """
+    from matplotlib.patches import Patch
+
+    frame = data.dropna(subset=[x]).assign(**{count: pd.to_numeric(data[count]).fillna(0)})
+    unknown = sorted(set(frame[kind].dropna().astype(str)) - set(map(str, kind_order)))
+    if unknown:  # their claims would be left out of the bars and the totals
+        raise ValueError(f"evidence_chart: kinds missing from kind_order: {', '.join(unknown)}")
+    table = frame.pivot_table(index=x, columns=kind, values=count, aggfunc="sum", fill_value=0)
+    table = table.reindex(columns=kind_order, fill_value=0)
+    years = sorted(int(v) for v in table.index)
+    table.index = table.index.astype(int)
+    table = table.reindex(years)
+    if isinstance(palette, Mapping):
+        colours = {k: palette.get(k, LINE_COLOUR) for k in kind_order}
+    else:
+        cmap = matplotlib.colormaps[EVIDENCE_CMAP if palette is None else palette]
+        steps = np.linspace(0.0, 0.92, max(len(kind_order), 2))  # the lightest end of viridis is too pale on white
+        colours = {k: matplotlib.colors.to_hex(cmap(steps[i])) for i, k in enumerate(kind_order)}
+    span = (years[-1] - years[0] + 1) if years else 1
+    ax = _axes(ax, size=(min(MAX_FIGURE_WIDTH, max(5.0, 0.6 * span + 1.6)), 4.6))
+    bottom = np.zeros(len(years))
+    handles = []
+    for key in kind_order:
+        values = table[key].to_numpy(dtype=float)
+        hatched = key in EVIDENCE_HATCHED
+        ax.bar(
+            years,
+            values,
+            bottom=bottom,
+            width=0.7,
+            color=colours[key],
+            edgecolor=THIN_INK if hatched else "white",
+            linewidth=0.5,
+            hatch="///" if hatched else None,
+            gid=str(key),
+        )
+        handles.append(
+            Patch(facecolor=colours[key], edgecolor=THIN_INK if hatched else "white", hatch="///" if hatched else None)
+        )
+        bottom += values
+    for year, total in zip(years, bottom, strict=True):
+        ax.annotate(
+            drawable(total_label.format(n=int(total))),
+            (year, total),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize=SMALL_PT,
+        )
+    ax.set_xticks(years, labels=[str(year) for year in years])
+    if years:
+        ax.set_xlim(years[0] - 0.6, years[-1] + 0.6)
+    ax.set_ylim(0, max(float(bottom.max()) if len(bottom) else 0.0, 1.0) * 1.1)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.tick_params(labelsize=SMALL_PT)
+    ax.grid(axis="x", visible=False)
+    ax.set_xlabel(drawable(xlabel), fontsize=TEXT_PT)
+    ax.set_ylabel(drawable(ylabel), fontsize=TEXT_PT)
+    if rtl:
+        _category_axis_right(ax)
+    _legend_rows(
+        ax.figure, handles, [drawable(kind_labels.get(k, k)) for k in kind_order], rtl, ax.figure.get_figwidth()
+    )
+    plain_text(ax)
+    return ax
+
+
 def _relative_luminance(rgb: tuple[float, ...]) -> float:
     """WCAG relative luminance of an sRGB colour (components 0-1)."""
     linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb[:3]]
