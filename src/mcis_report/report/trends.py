@@ -737,10 +737,48 @@ def partners(ctx: ReportContext) -> Section:
         )
     )
     ctx.save_table(profiles, "frame_profiles_by_group")
+    parts_.append(_sides_by_era(ctx))
     sides = tr.side_frame_shares(ds, key, TH)
     ctx.save_table(sides, "host_partners_frames_by_edition")
     parts_.append(paragraph(ctx.t("trends.partners.sides_note")))
     return _section(ctx, "partners", *parts_)
+
+
+def _sides_by_era(ctx: ReportContext) -> Markup:
+    """The host against its partners period by period: critical claims per side, and whether the gap passes the test."""
+    ds = ctx.ds
+    periods = tr.eras(ds)
+    rows, verdicts = [], []
+    for era in periods:
+        table = tr.stance_by(ds, "side", era).set_index("side")
+        row = {ctx.text("trends.columns.era"): tr.era_label(era)}
+        for side in tr.SIDES:
+            row[ctx.text(f"trends.partners.side_{side}")] = (
+                _share_of(ctx, int(table.loc[side, "critical"]), int(table.loc[side, "n"]))
+                if side in table.index
+                else ""
+            )
+        rows.append(row)
+        if {"host", "partners"} <= set(table.index):
+            host, partners_ = table.loc["host"], table.loc["partners"]
+            strength = fi.share_test(
+                int(partners_.critical),
+                int(partners_.n),
+                int(host.critical),
+                int(host.n),
+                TH.min_group_claims,
+                TH.min_points_group,
+                TH,
+            )
+            if min(int(host.n), int(partners_.n)) < TH.min_group_claims:
+                variant = "too_few"
+            elif strength is None:
+                variant = "alike"
+            else:
+                variant = "less" if partners_.critical_share < host.critical_share else "more"
+            verdicts.append(ctx.t(f"trends.partners.era_{variant}", era=_era(ctx, tr.era_label(era))))
+    out = _sub(ctx, "trends.partners.eras_title") + paragraph(ctx.t("trends.partners.eras_intro"), *verdicts)
+    return out + ctx.table(pd.DataFrame(rows), "critical_by_side_and_era", ctx.text("trends.partners.eras_caption"))
 
 
 def _profile_points(ctx: ReportContext, profiles: pd.DataFrame) -> str:
