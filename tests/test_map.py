@@ -223,8 +223,8 @@ def test_the_map_is_in_the_built_report_with_its_count_of_unnamed_countries(mini
         assert (folder / "figures" / "delegations_map.png").is_file()
         assert (folder / "figures" / "delegations_map.svg").is_file()
     page = (mini_reports / "2023" / "en" / "report.html").read_text(encoding="utf-8")
-    assert f"{total} countries took part by the organisers' count" in page
-    assert f"the other {total - named} are not named" in page
+    assert f"By the organisers' count, {total} countries took part" in page
+    assert f"{total - named} others are not named" in page
 
 
 def test_without_shapes_a_sentence_replaces_the_map(broken_copy, tmp_path):
@@ -255,5 +255,5 @@ def test_an_announced_figure_is_said_to_be_announced_and_keeps_its_more_than(bro
     (data / "figures.csv").write_text(changed, encoding="utf-8")
     page = who_came(data, tmp_path / "out")
     caption = re.search(r"<figcaption>.*?</figcaption>", page, re.S).group(0)
-    assert "were announced before the event" in caption and "more than" in caption
-    assert "took part by the organisers' count" not in caption
+    assert "Before the event, more than" in caption and "were announced" in caption
+    assert "organisers' count" not in caption
