@@ -257,3 +257,11 @@ def test_an_announced_figure_is_said_to_be_announced_and_keeps_its_more_than(bro
     caption = re.search(r"<figcaption>.*?</figcaption>", page, re.S).group(0)
     assert "Before the event, more than" in caption and "were announced" in caption
     assert "organisers' count" not in caption
+
+
+def test_a_named_country_without_a_shape_is_named_in_the_caption(broken_copy, tmp_path, monkeypatch):
+    load = geo.load_shapes
+    monkeypatch.setattr(geo, "load_shapes", lambda path: load(path).query("alpha3 != 'IND'"))
+    page = who_came(broken_copy(), tmp_path / "out")
+    caption = re.search(r"<figcaption>.*?</figcaption>", page, re.S).group(0)
+    assert "Too small to show at this scale: India." in caption

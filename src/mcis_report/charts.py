@@ -681,7 +681,10 @@ def world_map(
 
 
 def count_bins(values: list[int] | np.ndarray, n: int = 5) -> list[int]:
-    """Lower edges of at most ``n`` whole-number bins covering the positive ``values`` (one bin per value when few).
+    """Lower edges of at most ``n`` whole-number bins for the positive ``values``: one per value, else doubling.
+
+    Counts of this kind are skewed (most countries are named once), so the bins widen as they go:
+    ``1``, ``2``, ``3–4``, ``5–8``, ``9–``…, the last one running to the largest value.
 
     Parameters
     ----------
@@ -700,8 +703,8 @@ def count_bins(values: list[int] | np.ndarray, n: int = 5) -> list[int]:
     >>> from mcis_report import charts
     >>> charts.count_bins([1, 2, 3])
     [1, 2, 3]
-    >>> charts.count_bins([1, 4, 10])
-    [1, 3, 5, 7, 9]
+    >>> charts.count_bins([1, 4, 11])
+    [1, 2, 3, 5, 9]
     """
     positive = [int(v) for v in np.asarray(values, dtype=float) if np.isfinite(v) and v >= 1]
     if not positive:
@@ -709,7 +712,11 @@ def count_bins(values: list[int] | np.ndarray, n: int = 5) -> list[int]:
     top = max(positive)
     if top <= n:
         return list(range(1, top + 1))
-    return sorted({1 + round(k * top / n) for k in range(n)})
+    edges, edge = [1], 2
+    while edge <= top and len(edges) < n:
+        edges.append(edge)
+        edge = 2 * edge - 1
+    return edges
 
 
 def world_counts_map(

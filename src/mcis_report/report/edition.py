@@ -858,7 +858,11 @@ def _delegations_map(
     hidden = geo.missing_shapes(shapes, list(named["country"]))
     if hidden:
         caption.append(
-            text("chapter.delegations.map_hidden", lang, names=fmt_list([_country(ctx, c) for c in hidden], lang))
+            text(
+                "chapter.delegations.map_hidden",
+                lang,
+                names=text("list.separator", lang).join(_country(ctx, c) for c in hidden),
+            )
         )
     went = by_region[by_region["status"] == "attended"]
     hosts = named.loc[named["category"] == "host", "country"]
