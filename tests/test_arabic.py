@@ -119,7 +119,7 @@ def test_chart_text_is_arabic(arabic_report):
     assert {name for name, _ in texts} >= {
         "frames_by_speaker",
         "who_blames_whom",
-        "delegations_by_region",
+        "delegations_map",
         "participation_countries",
     }
     for name, text in texts:

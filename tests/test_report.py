@@ -215,7 +215,7 @@ def test_no_misstatement_of_ties_timing_or_bounds(rich_report):
     # nested regions: the Sahel is counted inside Africa, never ranked against it.
     assert "Africa (6 claims, including the Sahel in 6 claims)" in prose
     # the host is not a visiting delegation.
-    assert "Sources name 1 delegation that took part in 2023" in prose
+    assert "Sources name 2 delegations that took part in 2023" in prose
 
 
 def test_a_new_edition_gets_a_report_that_compares_it_with_the_previous_one(broken_copy, tmp_path):

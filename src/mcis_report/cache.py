@@ -39,7 +39,12 @@ OUTPUT_LIBRARIES = (
     "Babel",
     "MarkupSafe",
     "pyahocorasick",
+    "pyogrio",
+    "shapely",
 )
+#: Optional files of the data folder that a report reads besides the tables: the map's country shapes
+#: (``geo.SHAPES_FILE``, named here so that this module stays free of pandas).
+OPTIONAL_DATA_FILES = ("geo/countries-110m.json",)
 CACHE_FORMAT = 2  # 2: the manifest records a content hash of every file
 
 
@@ -54,7 +59,7 @@ def _sha(*chunks: bytes) -> str:
 def data_hash(data_dir: Path) -> str:
     """Content hash of every data file read (a missing file hashes as absent)."""
     chunks = []
-    for name in DATA_FILES:
+    for name in (*DATA_FILES, *OPTIONAL_DATA_FILES):
         path = data_dir / name
         chunks += [name.encode(), path.read_bytes() if path.is_file() else b"<missing>"]
     return _sha(*chunks)

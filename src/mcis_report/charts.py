@@ -16,6 +16,7 @@ import textwrap
 import unicodedata
 from collections.abc import Mapping
 from functools import cache
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -1302,3 +1303,299 @@ def _heatmap_size(shown: pd.DataFrame) -> tuple[float, float]:
     height = 0.42 * max(len(shown.index), 1) * max(1, 0.6 * y_lines) + 1.2 + 0.71 * x_chars * char + x_lines * line
     width = 0.55 * max(len(shown.columns), 1) + 1.5 + y_chars * char + 0.71 * x_chars * char
     return max(6.0, width), max(2.5, height)
+
+
+# --- maps ---
+
+#: Default colours of :func:`world_map` (Okabe–Ito, safe for colour-blind readers): the host, delegations that
+#: took part, and countries named only as invited (a lighter shade of "took part").
+MAP_PALETTE = {"host": "#D55E00", "attended": "#0072B2", "invited_only": "#56B4E9"}
+#: Fill of a country without data, and the line between countries.
+MAP_NO_DATA = "#d9d9d9"
+MAP_EDGE = "#ffffff"
+#: Default sequential colour map of :func:`world_counts_map`.
+MAP_COUNTS_CMAP = "Blues"
+MAP_SIZE = (9.0, 4.8)
+#: Countries never drawn: Antarctica would take a sixth of the map and is never a delegation.
+MAP_DROPPED = ("ATA",)
+#: Equal Earth projection constants (Šavrič, Patterson and Jenny, 2018).
+_EE = (1.340264, -0.081106, 0.000893, 0.003796)
+
+
+def _equal_earth(coords: np.ndarray) -> np.ndarray:
+    """Longitude/latitude degrees (N × 2) to Equal Earth coordinates: equal areas, familiar shapes."""
+    a1, a2, a3, a4 = _EE
+    lon, lat = np.radians(coords[:, 0]), np.radians(coords[:, 1])
+    theta = np.arcsin(np.sqrt(3) / 2 * np.sin(lat))
+    t2 = theta * theta
+    t6 = t2 * t2 * t2
+    x = 2 * np.sqrt(3) * lon * np.cos(theta) / (3 * (9 * a4 * t6 * t2 + 7 * a3 * t6 + 3 * a2 * t2 + a1))
+    y = theta * (a4 * t6 * t2 + a3 * t6 + a2 * t2 + a1)
+    return np.column_stack([x, y])
+
+
+def _country_path(geometry):
+    """A shapely (multi)polygon as one matplotlib Path; holes wind the other way so they stay empty."""
+    import shapely
+    from matplotlib.path import Path as MplPath
+
+    rings = []
+    for polygon in shapely.get_parts(shapely.orient_polygons(geometry)):
+        rings.append(MplPath(np.asarray(polygon.exterior.coords), closed=True))
+        rings.extend(MplPath(np.asarray(hole.coords), closed=True) for hole in polygon.interiors)
+    return MplPath.make_compound_path(*rings) if rings else None
+
+
+def _draw_countries(ax, shapes: pd.DataFrame, colours: Mapping[str, object]) -> None:
+    """Every country of ``shapes`` (Antarctica dropped) filled with ``colours[alpha3]`` or grey, on a bare map."""
+    import shapely
+    from matplotlib.patches import PathPatch
+
+    kept = shapes[~shapes["alpha3"].isin(MAP_DROPPED)]
+    projected = shapely.transform(np.asarray(kept["geometry"], dtype=object), _equal_earth)
+    for code, geometry in zip(kept["alpha3"], projected, strict=True):
+        path = None if geometry is None or geometry.is_empty else _country_path(geometry)
+        if path is None:
+            continue
+        known = isinstance(code, str) and code in colours
+        patch = PathPatch(
+            path,
+            facecolor=colours[code] if known else MAP_NO_DATA,
+            edgecolor=MAP_EDGE,
+            linewidth=0.4,
+            zorder=2 if known else 1,
+        )
+        patch.set_gid(code if isinstance(code, str) else None)  # tests and SVG readers find a country by its code
+        ax.add_patch(patch)
+    if len(projected):
+        x0, y0, x1, y1 = shapely.total_bounds(projected)
+        pad = 0.01 * (x1 - x0)
+        ax.set_xlim(x0 - pad, x1 + pad)
+        ax.set_ylim(y0 - pad, y1 + pad)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+
+
+def _map_legend(ax, handles: list, rtl: bool, title: str | None = None) -> None:
+    """Legend under the map on one row, in reading order (right to left, swatch after the text, when ``rtl``)."""
+    if rtl:
+        handles = handles[::-1]
+    legend = ax.figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncol=max(1, len(handles)),
+        frameon=False,
+        fontsize=10,
+        title=None if title is None else drawable(title),
+        title_fontsize=10,
+        markerfirst=not rtl,
+        handlelength=1.4,
+        columnspacing=1.4,
+    )
+    legend.set_gid("map-legend")
+
+
+def _swatch(colour: Any, label: str):
+    from matplotlib.patches import Patch
+
+    return Patch(facecolor=colour, edgecolor="#808080", linewidth=0.5, label=drawable(label))
+
+
+def world_map(
+    data: pd.DataFrame,
+    *,
+    country: str,
+    category: str,
+    category_labels: Mapping[str, str],
+    shapes: pd.DataFrame,
+    palette: Mapping[str, str] | None = None,
+    order: list[str] | None = None,
+    rtl: bool = False,
+    ax=None,
+    no_data_label: str | None = None,
+):
+    """World map with each country of ``data`` coloured by its category; every other country grey.
+
+    Equal Earth projection (areas are comparable), no axes, Antarctica left out; a legend under the map with
+    one entry per category, in ``order`` (read right to left when ``rtl``). A country of ``data`` without a
+    shape (too small for the scale, or not an ISO code) is not drawn: say so in the caption.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per country; a country given twice keeps its first row.
+    country : str
+        Column of the ISO 3166-1 alpha-3 codes.
+    category : str
+        Column of the category of each country (for the report: ``host``, ``attended``, ``invited_only``).
+    category_labels : mapping of str to str
+        Legend label of each category (already translated); a category without one shows its value.
+    shapes : pandas.DataFrame
+        Country outlines with columns ``alpha3`` and ``geometry`` (shapely, longitude/latitude degrees), as
+        :func:`mcis_report.geo.load_shapes` returns them.
+    palette : mapping of str to str, optional
+        Colour of each category; default :data:`MAP_PALETTE`. Categories it lacks take seaborn's
+        "colorblind" colours.
+    order : list of str, optional
+        Legend order of the categories; default the order of ``palette``, then first appearance. Categories
+        present in ``data`` but missing from ``order`` follow it.
+    rtl : bool, default False
+        Right-to-left reading: the legend runs from right to left (the map itself is never mirrored).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of :data:`MAP_SIZE` when omitted.
+    no_data_label : str, optional
+        When given, a last legend entry for the grey countries.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import shapely
+    >>> from mcis_report import charts
+    >>> shapes = pd.DataFrame({"alpha3": ["AAA", "BBB", "CCC"],
+    ...                        "geometry": [shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10),
+    ...                                     shapely.box(40, 0, 50, 10)]})
+    >>> data = pd.DataFrame({"code": ["AAA", "BBB"], "status": ["host", "attended"]})
+    >>> ax = charts.world_map(data, country="code", category="status", shapes=shapes,
+    ...                       category_labels={"host": "Host", "attended": "Took part"})
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    ['Host', 'Took part']
+    """
+    palette = MAP_PALETTE if palette is None else palette
+    rows = data.dropna(subset=[country, category]).drop_duplicates(subset=[country], keep="first")
+    present = list(dict.fromkeys(rows[category]))
+    legend_order = list(order) if order is not None else [k for k in palette if k in present]
+    legend_order += [k for k in present if k not in legend_order]
+    spare = iter(c for c in sns.color_palette("colorblind").as_hex() if c not in set(palette.values()))
+    colour_of = {k: palette[k] if k in palette else next(spare, LINE_COLOUR) for k in legend_order}
+    ax = _axes(ax, size=MAP_SIZE)
+    _draw_countries(ax, shapes, {c: colour_of[k] for c, k in zip(rows[country], rows[category], strict=True)})
+    handles = [_swatch(colour_of[k], category_labels.get(k, str(k))) for k in legend_order]
+    if no_data_label is not None:
+        handles.append(_swatch(MAP_NO_DATA, no_data_label))
+    _map_legend(ax, handles, rtl)
+    plain_text(ax)
+    return ax
+
+
+def count_bins(values: list[int] | np.ndarray, n: int = 5) -> list[int]:
+    """Lower edges of at most ``n`` whole-number bins for the positive ``values``: one per value, else doubling.
+
+    Counts of this kind are skewed (most countries are named once), so the bins widen as they go:
+    ``1``, ``2``, ``3–4``, ``5–8``, ``9–``…, the last one running to the largest value.
+
+    Parameters
+    ----------
+    values : list of int or numpy.ndarray
+        Counts; zeros and missing values are ignored.
+    n : int, default 5
+        Largest number of bins.
+
+    Returns
+    -------
+    list of int
+        Ascending lower edges, the first one 1; empty when no value is positive.
+
+    Examples
+    --------
+    >>> from mcis_report import charts
+    >>> charts.count_bins([1, 2, 3])
+    [1, 2, 3]
+    >>> charts.count_bins([1, 4, 11])
+    [1, 2, 3, 5, 9]
+    """
+    positive = [int(v) for v in np.asarray(values, dtype=float) if np.isfinite(v) and v >= 1]
+    if not positive:
+        return []
+    top = max(positive)
+    if top <= n:
+        return list(range(1, top + 1))
+    edges, edge = [1], 2
+    while edge <= top and len(edges) < n:
+        edges.append(edge)
+        edge = 2 * edge - 1
+    return edges
+
+
+def world_counts_map(
+    data: pd.DataFrame,
+    *,
+    country: str,
+    value: str,
+    shapes: pd.DataFrame,
+    bins: list[int] | None = None,
+    legend_title: str | None = None,
+    cmap: str | None = None,
+    no_data_label: str | None = None,
+    rtl: bool = False,
+    ax=None,
+):
+    """World map of a whole number per country (e.g. editions attended) in binned shades; zero left grey.
+
+    Same map as :func:`world_map` (Equal Earth, no axes, no Antarctica); the legend under it has one swatch
+    per bin (``1``, ``2–3``, …), read right to left when ``rtl``.
+
+    Parameters
+    ----------
+    data : pandas.DataFrame
+        One row per country; a country given twice keeps its first row.
+    country : str
+        Column of the ISO 3166-1 alpha-3 codes.
+    value : str
+        Column of the counts; zero or missing is drawn like a country without data.
+    shapes : pandas.DataFrame
+        Country outlines (:func:`mcis_report.geo.load_shapes`).
+    bins : list of int, optional
+        Ascending lower edges of the bins (the last bin runs to the largest value); default :func:`count_bins`.
+    legend_title : str, optional
+        Title over the legend (already translated), e.g. "Editions attended".
+    cmap : str, optional
+        Sequential matplotlib colour map; default :data:`MAP_COUNTS_CMAP`.
+    no_data_label : str, optional
+        When given, a first legend entry for the grey countries (e.g. "none named").
+    rtl : bool, default False
+        Right-to-left reading: the legend runs from right to left.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw on; a new figure of :data:`MAP_SIZE` when omitted.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> import shapely
+    >>> from mcis_report import charts
+    >>> shapes = pd.DataFrame({"alpha3": ["AAA", "BBB"],
+    ...                        "geometry": [shapely.box(0, 0, 10, 10), shapely.box(20, 0, 30, 10)]})
+    >>> data = pd.DataFrame({"code": ["AAA", "BBB"], "editions": [1, 3]})
+    >>> ax = charts.world_counts_map(data, country="code", value="editions", shapes=shapes)
+    >>> [t.get_text() for t in ax.figure.legends[0].get_texts()]
+    ['1', '2', '3']
+    """
+    rows = data.dropna(subset=[country]).drop_duplicates(subset=[country], keep="first")
+    counts = pd.to_numeric(rows[value], errors="coerce").fillna(0)
+    rows, counts = rows[counts >= 1], counts[counts >= 1]
+    edges = sorted(set(count_bins(counts.to_numpy()) if bins is None else bins))
+    top = int(counts.max()) if len(counts) else 0
+    colormap = matplotlib.colormaps[MAP_COUNTS_CMAP if cmap is None else cmap]
+    # The lightest shade stays clear of the grey of "no data".
+    shades = [colormap(x) for x in np.linspace(0.35, 0.95, len(edges))] if edges else []
+    ax = _axes(ax, size=MAP_SIZE)
+    colours = {}
+    for code, n in zip(rows[country], counts, strict=True):
+        index = int(np.searchsorted(edges, n, side="right")) - 1
+        if index >= 0:
+            colours[code] = shades[index]
+    _draw_countries(ax, shapes, colours)
+    handles = [] if no_data_label is None else [_swatch(MAP_NO_DATA, no_data_label)]
+    for i, low in enumerate(edges):
+        high = edges[i + 1] - 1 if i + 1 < len(edges) else max(top, low)
+        handles.append(_swatch(shades[i], str(low) if high == low else f"{low}\u2013{high}"))
+    _map_legend(ax, handles, rtl, title=legend_title)
+    plain_text(ax)
+    return ax

@@ -16,7 +16,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import analysis as an
-from .. import charts, coding, intercoder
+from .. import charts, coding, geo, intercoder
 from .. import findings as fi
 from ..i18n import text
 from ..narrative import (
@@ -713,33 +713,7 @@ def who_came(ctx: ReportContext) -> Section:
             )
         )
 
-    by_region = an.delegations_by_region(ds, year)
-    if not by_region.empty and len(d) >= 3:
-        plot = by_region.assign(
-            region_label=[ctx.label("world_regions", r) for r in by_region["region"]],
-            status_label=[text(f"status.{s}", lang) for s in by_region["status"]],
-        )
-        order = [text(f"status.{s}", lang) for s in ("attended", "invited_only") if s in set(plot["status"])]
-        ax = charts.bar_chart(
-            plot,
-            x="delegations",
-            y="region_label",
-            hue="status_label",
-            hue_order=order,
-            xlabel=text("columns.delegations", lang),
-            ylabel=ctx.col("region"),
-            rtl=ctx.rtl,
-        )
-        sep = text("list.separator", lang)
-        points = sep.join(f"{r.region_label} ({r.status_label}): {r.delegations}" for r in plot.itertuples())
-        parts.append(
-            ctx.figure(
-                ax,
-                "delegations_by_region",
-                text("chapter.delegations.region_caption", lang),
-                text("chapter.delegations.region_alt", lang, points=points),
-            )
-        )
+    parts.extend(_delegations_map(ctx, host_rows, d, countries))
 
     blocs = an.delegations_by_bloc(ds, year)
     present = blocs[blocs["delegations"] > 0]
@@ -780,6 +754,133 @@ def who_came(ctx: ReportContext) -> Section:
         )
         parts.append(ctx.table(listing, "delegations", text("chapter.delegations.list_caption", lang), raw=d))
     return _section(ctx, "delegations", *parts)
+
+
+#: Categories of the delegations map, in legend order.
+MAP_CATEGORIES = ("host", "attended", "invited_only")
+#: Fewest visiting country delegations worth a map; below it a sentence says why there is none.
+MAP_MIN_COUNTRIES = 3
+
+
+def _map_categories(host_rows: pd.DataFrame, visiting: pd.DataFrame) -> pd.DataFrame:
+    """One row per named country (``country``, ``category``): host, then attended, then invited only."""
+    rows = [(c, "host") for c in host_rows["country"].dropna()]
+    rows += [
+        (c, "attended" if a in an.ATTENDED else "invited_only")
+        for c, a in zip(visiting["country"], visiting["attendance"], strict=True)
+        if not is_missing(c)
+    ]
+    frame = pd.DataFrame(rows, columns=["country", "category"])
+    rank = frame["category"].map({k: i for i, k in enumerate(MAP_CATEGORIES)})
+    # A country named both as attending and as invited is drawn as attending.
+    return frame.assign(rank=rank).sort_values(["rank", "country"]).drop_duplicates("country").drop(columns="rank")
+
+
+def _region_items(ctx: ReportContext, table: pd.DataFrame) -> Markup:
+    items = [
+        ctx.t("chapter.delegations.region_item", region=ctx.label("world_regions", r.region), n=int(r.delegations))
+        for r in table.itertuples()
+    ]
+    return fmt_list(items, ctx.lang)
+
+
+def _delegations_map(
+    ctx: ReportContext, host_rows: pd.DataFrame, visiting: pd.DataFrame, countries: dict | None
+) -> list[Markup]:
+    """The map of the named delegations (or the sentence saying why there is none) and the regions in words."""
+    ds, year, lang = ctx.ds, ctx.year, ctx.lang
+    out: list[Markup] = []
+    by_region = an.delegations_by_region(ds, year)
+    if not by_region.empty:
+        went, invited_only = by_region[by_region["status"] == "attended"], by_region[by_region["status"] != "attended"]
+        sentences = []
+        if not went.empty:
+            sentences.append(ctx.t("chapter.delegations.regions_attended", items=_region_items(ctx, went)))
+        if not invited_only.empty:
+            sentences.append(ctx.t("chapter.delegations.regions_invited", items=_region_items(ctx, invited_only)))
+        out.append(paragraph(*sentences))
+
+    named = _map_categories(host_rows, visiting)
+    n_visiting = int((named["category"] != "host").sum())
+    if n_visiting < MAP_MIN_COUNTRIES:
+        out.append(
+            paragraph(
+                ctx.t(
+                    "chapter.delegations.map_few",
+                    named=count_phrase(n_visiting, "country", lang),
+                    minimum=MAP_MIN_COUNTRIES,
+                )
+            )
+        )
+        return out
+    path = None if ctx.data_dir is None else geo.shapes_path(ctx.data_dir)
+    if path is None or not path.is_file():
+        out.append(paragraph(ctx.t("chapter.delegations.map_no_shapes", file=geo.SHAPES_FILE)))
+        return out
+    shapes = geo.load_shapes(path)
+    labels = {k: text(f"chapter.delegations.map_{k}", lang) for k in MAP_CATEGORIES}
+    ax = charts.world_map(
+        named,
+        country="country",
+        category="category",
+        category_labels=labels,
+        shapes=shapes,
+        order=[k for k in MAP_CATEGORIES if k in set(named["category"])],
+        rtl=ctx.rtl,
+        no_data_label=text("chapter.delegations.map_none", lang),
+    )
+    counts = named["category"].value_counts()
+    attended, invited = int(counts.get("attended", 0)), int(counts.get("invited_only", 0))
+    caption = [text("chapter.delegations.map_caption", lang)]
+    named_countries = count_phrase(attended, "country", lang)
+    if countries is None:
+        caption.append(text("chapter.delegations.map_count_none", lang, named=named_countries))
+    elif fi.TIMING_CLASS.get(countries["timing"]) == "expected":
+        announced = qualified_count(countries["value"], countries["qualifier"], "country", lang)
+        caption.append(text("chapter.delegations.map_count_expected", lang, countries=announced, named=named_countries))
+    else:
+        total = qualified_count(countries["value"], countries["qualifier"], "country", lang)
+        rest = int(countries["value"]) - attended
+        if rest > 0:
+            caption.append(
+                text(
+                    "chapter.delegations.map_count",
+                    lang,
+                    countries=total,
+                    named=fmt_int(attended, lang),
+                    rest=qualified(rest, countries["qualifier"], lang),
+                )
+            )
+        else:
+            caption.append(text("chapter.delegations.map_count_all", lang, countries=total, named=named_countries))
+    if invited:
+        caption.append(text("chapter.delegations.map_invited", lang, invited=count_phrase(invited, "country", lang)))
+    hidden = geo.missing_shapes(shapes, list(named["country"]))
+    if hidden:
+        caption.append(
+            text(
+                "chapter.delegations.map_hidden",
+                lang,
+                names=text("list.separator", lang).join(_country(ctx, c) for c in hidden),
+            )
+        )
+    went = by_region[by_region["status"] == "attended"]
+    hosts = named.loc[named["category"] == "host", "country"]
+    alt = text(
+        "chapter.delegations.map_alt",
+        lang,
+        year=year,
+        host=text("list.separator", lang).join(_country(ctx, c) for c in hosts) or text("list.none", lang),
+        named=named_countries,
+        regions=text("list.separator", lang).join(
+            text("chapter.delegations.region_item", lang, region=ctx.label("world_regions", r.region), n=r.delegations)
+            for r in went.itertuples()
+        )
+        or text("list.none", lang),
+        invited=count_phrase(invited, "country", lang),
+    )
+    out.append(ctx.figure(ax, "delegations_map", " ".join(caption), alt))
+    return out
 
 
 # --- 4. the messaging ------------------------------------------------------------------------------------
