@@ -15,7 +15,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .. import analysis as an
-from .. import charts
+from .. import charts, geo
 from .. import findings as fi
 from .. import trends as tr
 from ..i18n import catalogue
@@ -389,8 +389,7 @@ def participation(ctx: ReportContext) -> Section:
                 )
         if items:
             parts_.append(paragraph(ctx.t("trends.participation.moves_intro")) + bullet_list(items))
-        if hasattr(charts, "world_counts_map"):
-            parts_.append(_attendance_map(ctx, named))
+        parts_.append(_attendance_map(ctx, named))
     return _section(ctx, "participation", *parts_)
 
 
@@ -411,9 +410,10 @@ def _text_points(ctx: ReportContext, present: pd.DataFrame) -> Markup:
 
 def _attendance_map(ctx: ReportContext, named: pd.DataFrame) -> Markup:
     """How many editions each country is named as attending, on a world map (or a sentence without shapes)."""
-    shapes = ctx.shapes()
-    if shapes is None:
+    path = None if ctx.data_dir is None else geo.shapes_path(ctx.data_dir)
+    if path is None or not path.is_file():
         return paragraph(ctx.t("trends.participation.no_shapes"))
+    shapes = geo.load_shapes(path)
     counts = named.groupby("country")["year"].nunique().rename("editions").reset_index()
     ax = charts.world_counts_map(
         counts,
@@ -424,10 +424,15 @@ def _attendance_map(ctx: ReportContext, named: pd.DataFrame) -> Markup:
         rtl=ctx.rtl,
     )
     most = counts.sort_values(["editions", "country"], ascending=[False, True]).head(5)
+    hidden = geo.missing_shapes(shapes, list(counts["country"]))
+    caption = ctx.text("trends.participation.map_caption", countries=fmt_int(len(counts), ctx.lang))
+    if hidden:
+        names = ctx.text("list.separator").join(_country(ctx, c) for c in hidden)
+        caption += " " + ctx.text("trends.participation.map_hidden", names=names)
     return ctx.figure(
         ax,
         "named_attendance_map",
-        ctx.text("trends.participation.map_caption", countries=fmt_int(len(counts), ctx.lang)),
+        caption,
         ctx.text(
             "trends.participation.map_alt",
             countries=fmt_int(len(counts), ctx.lang),
