@@ -16,6 +16,7 @@ import textwrap
 import unicodedata
 from collections.abc import Mapping, Sequence
 from functools import cache
+from typing import Any
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -446,7 +447,7 @@ def timeline_chart(
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
-    from matplotlib.transforms import blended_transform_factory, offset_copy
+    from matplotlib.transforms import Transform, blended_transform_factory, offset_copy
 
     palette = TIMELINE_PALETTE if palette is None else palette
     frame = data.sort_values(x)
@@ -495,7 +496,7 @@ def timeline_chart(
         rows = strip_rows[strip_rows[hue] == key]
         if rows.empty:
             continue
-        style = {
+        style: dict[str, Any] = {
             "color": palette.get(key, TIMELINE_RANGE),
             "marker": TIMELINE_MARKERS.get(key, "o"),
             "markersize": 10,
@@ -513,10 +514,20 @@ def timeline_chart(
     if hue_title:
         strip.set_title(drawable(hue_title), loc=side, fontsize="medium")
 
-    exact = {"marker": "o", "color": TIMELINE_INK, "markersize": 7, "linestyle": "none"}
-    bound = {"marker": "^", "markerfacecolor": "white", "markeredgecolor": TIMELINE_INK, "markeredgewidth": 1.5}
+    exact: dict[str, Any] = {"marker": "o", "color": TIMELINE_INK, "markersize": 7, "linestyle": "none"}
+    bound: dict[str, Any] = {
+        "marker": "^",
+        "markerfacecolor": "white",
+        "markeredgecolor": TIMELINE_INK,
+        "markeredgewidth": 1.5,
+    }
     bound |= {"markersize": 9, "linestyle": "none"}
-    before = {"marker": "o", "markerfacecolor": "none", "markeredgecolor": TIMELINE_INK, "markeredgewidth": 1.2}
+    before: dict[str, Any] = {
+        "marker": "o",
+        "markerfacecolor": "none",
+        "markeredgecolor": TIMELINE_INK,
+        "markeredgewidth": 1.2,
+    }
     before |= {"markersize": 13, "linestyle": "none"}
     used: set[str] = set()
     for ax, key in zip(boards, panels, strict=True):
@@ -571,7 +582,7 @@ def timeline_chart(
         ax.tick_params(axis="y", labelsize=10)
 
     # Event labels above the strip, stacked per year.
-    on_top = blended_transform_factory(strip.transData, strip.transAxes)
+    on_top: Transform = blended_transform_factory(strip.transData, strip.transAxes)
     if hue_title:  # above the strip's title, which stands on the same side as the labels
         on_top = offset_copy(on_top, fig=fig, y=20, units="points")
     for y, lines in stacked.items():

@@ -569,7 +569,7 @@ def _points(frame: pd.DataFrame, lang: str) -> str:
     sep = text("list.separator", lang)
     out = []
     for r in frame.dropna(subset=["value"]).itertuples():
-        value = qualified(int(r.value), r.qualifier, lang)
+        value = str(qualified(int(r.value), r.qualifier, lang))
         if getattr(r, "timing", None) == "pre_event":
             value = text("chapter.editions.announced", lang, value=value)
         out.append(f"{int(r.year)}: {value}")
@@ -639,7 +639,8 @@ def _timeline(ctx: ReportContext) -> Markup:
     )
     if gaps:
         alt += " " + text("chapter.editions.participation_alt_gaps", lang, years=fmt_list(gaps, lang))
-    return ctx.figure(fig, "participation_timeline", text("chapter.editions.participation_caption", lang), alt)
+    # The bottom panel carries the year axis; saving it saves the whole figure.
+    return ctx.figure(fig.axes[-1], "participation_timeline", text("chapter.editions.participation_caption", lang), alt)
 
 
 @register(REPORT, "editions")
@@ -999,6 +1000,15 @@ def _speaker_frames(ctx: ReportContext, claims: pd.DataFrame) -> Markup:
     return figure
 
 
+def by_totals(matrix: pd.DataFrame) -> pd.DataFrame:
+    """``matrix`` with rows and columns by total, largest first (by label among equal totals), axes unnamed."""
+    rows = matrix.sum(axis=1).sort_index().sort_values(ascending=False, kind="stable").index
+    columns = matrix.sum(axis=0).sort_index().sort_values(ascending=False, kind="stable").index
+    out = matrix.loc[rows, columns]
+    out.index.name, out.columns.name = None, None
+    return out
+
+
 def _blame(ctx: ReportContext, claims: pd.DataFrame) -> Markup:
     """Who blames whom: heat map sorted by totals, or a sentence when too few claims name an actor."""
     ds, year, lang = ctx.ds, ctx.year, ctx.lang
@@ -1023,10 +1033,8 @@ def _blame(ctx: ReportContext, claims: pd.DataFrame) -> Markup:
             )
         )
     pivot = pairs.pivot_table(index="source_name", columns="target_name", values="claims", aggfunc="sum", fill_value=0)
-    rows = pivot.sum(axis=1).sort_index().sort_values(ascending=False, kind="stable").index
-    columns = pivot.sum(axis=0).sort_index().sort_values(ascending=False, kind="stable").index
-    pivot = pivot.loc[rows, columns]
-    pivot.index.name, pivot.columns.name = None, None
+    pivot = by_totals(pivot)
+    rows, columns = pivot.index, pivot.columns
     ax = charts.heatmap(
         pivot.astype(int), xlabel=text("columns.targets", lang), ylabel=text("columns.country", lang), rtl=ctx.rtl
     )
