@@ -855,7 +855,7 @@ def _heatmap_size(shown: pd.DataFrame, ylabel: str = "") -> tuple[float, float]:
 
     x_chars, x_lines = extent(shown.columns)
     y_chars, y_lines = extent(shown.index)
-    rows = 0.45 * max(len(shown.index), 1) * max(1, 0.6 * y_lines)
+    rows = max(0.45, 0.18 * y_lines + 0.12) * max(len(shown.index), 1)  # rows share one height
     title = max((len(part) for part in ylabel.split("\n")), default=0) * 0.1
     # Column labels stand at 45°: their length counts for about 0.71 in both directions.
     height = max(rows, title) + 0.9 + 0.71 * x_chars * char + x_lines * line

@@ -915,10 +915,10 @@ def messaging(ctx: ReportContext) -> Section:
     return _section(ctx, "messaging", *parts)
 
 
-def _speaker_order(ctx: ReportContext, claims: pd.DataFrame) -> list[tuple[str, int, int]]:
-    """Speakers as (English name, group rank, claims), host first, organisations last, most claims first.
+def _speaker_order(ctx: ReportContext, claims: pd.DataFrame) -> list[tuple[str, tuple[int, str], int]]:
+    """Speakers as (English name, block, claims), host first, organisations last, most claims first in a block.
 
-    Groups follow the codebook's speaker groups; countries in none come after them.
+    Blocks follow the codebook's speaker groups; a country in none is a block of its own, after them.
     """
     ds = ctx.ds
     host = set(an.host_countries(ds))
@@ -927,17 +927,17 @@ def _speaker_order(ctx: ReportContext, claims: pd.DataFrame) -> list[tuple[str, 
     for name, group in claims.groupby("speaker_en", sort=True):
         first = group.iloc[0]
         country, region = first["country"], first["region"]
+        actor = _actor(ctx, country, first["organisation"])
+        gid = an.speaker_group_of(ds, None if is_missing(country) else country, None if is_missing(region) else region)
         if not is_missing(country) and country in host:
-            rank = 0
-        else:
-            gid = an.speaker_group_of(
-                ds, None if is_missing(country) else country, None if is_missing(region) else region
-            )
-            # Countries outside every group after the groups, organisations last; then by country.
-            rank = 1 + order.index(gid) if gid in order else len(order) + (1 if not is_missing(country) else 2)
-        rows.append((str(name), rank, len(group), _actor(ctx, first["country"], first["organisation"])))
-    rows.sort(key=lambda r: (r[1], r[3] if r[1] > len(order) else "", -r[2], r[0]))
-    return [(name, rank, n) for name, rank, n, _ in rows]
+            block = (0, "")
+        elif gid in order:
+            block = (1 + order.index(gid), "")
+        else:  # outside every group: one block per country, then per organisation
+            block = (len(order) + (1 if not is_missing(country) else 2), actor)
+        rows.append((str(name), block, len(group)))
+    rows.sort(key=lambda r: (r[1], -r[2], r[0]))
+    return rows
 
 
 def _speaker_frames(ctx: ReportContext, claims: pd.DataFrame) -> Markup:
