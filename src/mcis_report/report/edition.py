@@ -564,15 +564,23 @@ def _too_few(claims: int) -> bool:
     return claims < TH.thin_claims
 
 
+def _figure_words(row: object, lang: str) -> str:
+    """A figure as the text says it: ``more than 150 (announced before the event)``."""
+    value = str(qualified(int(row.value), row.qualifier, lang))  # type: ignore[attr-defined]
+    if getattr(row, "timing", None) == "pre_event":
+        value = text("chapter.editions.announced", lang, value=value)
+    return value
+
+
 def _points(frame: pd.DataFrame, lang: str) -> str:
-    """``2012: more than 150 (announced before the event); 2013: 300``: every figure as the text says it."""
+    """``2012: more than 150 (announced before the event); 2013: no figure``: every held edition."""
     sep = text("list.separator", lang)
     out = []
-    for r in frame.dropna(subset=["value"]).itertuples():
-        value = str(qualified(int(r.value), r.qualifier, lang))
-        if getattr(r, "timing", None) == "pre_event":
-            value = text("chapter.editions.announced", lang, value=value)
-        out.append(f"{int(r.year)}: {value}")
+    for r in frame.itertuples():
+        if not is_missing(r.value):
+            out.append(f"{int(r.year)}: {_figure_words(r, lang)}")
+        elif getattr(r, "status", "held") == "held":
+            out.append(f"{int(r.year)}: {text('chapter.editions.marker_no_figure', lang)}")
     return sep.join(out)
 
 
@@ -617,14 +625,16 @@ def _timeline(ctx: ReportContext) -> Markup:
     panels = []
     for m, frame in series.items():
         known = frame.dropna(subset=["value"])
-        peak = known.loc[known["value"].idxmax()]
+        counted = known[known["timing"] != "pre_event"]  # an expectation is not compared with a count
+        known = counted if not counted.empty else known
+        peak = next(known.loc[[known["value"].idxmax()]].itertuples())
         panels.append(
             text(
                 "chapter.editions.participation_alt_panel",
                 lang,
                 metric=text(f"metric.{m}", lang),
-                peak=qualified(int(peak["value"]), peak["qualifier"], lang),
-                peak_year=int(peak["year"]),
+                peak=_figure_words(peak, lang),
+                peak_year=int(peak.year),
                 points=_points(frame, lang),
             )
         )
@@ -638,7 +648,7 @@ def _timeline(ctx: ReportContext) -> Markup:
         events=sep.join(f"{y}: {label}" for y, label in events) or text("list.none", lang),
     )
     if gaps:
-        alt += " " + text("chapter.editions.participation_alt_gaps", lang, years=fmt_list(gaps, lang))
+        alt += " " + text("chapter.editions.participation_alt_gaps", lang, years=sep.join(str(y) for y in gaps))
     # The bottom panel carries the year axis; saving it saves the whole figure.
     return ctx.figure(fig.axes[-1], "participation_timeline", text("chapter.editions.participation_caption", lang), alt)
 
