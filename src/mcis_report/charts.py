@@ -834,6 +834,7 @@ def heatmap(
     for label in ax.get_xticklabels():
         label.set_horizontalalignment("left" if rtl else "right")
         label.set_rotation_mode("anchor")
+    ax.tick_params(length=0)  # the cells mark the rows and columns
     if rtl:
         _category_axis_right(ax)
         ax.tick_params(axis="y", labelrotation=0)
