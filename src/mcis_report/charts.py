@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 import seaborn as sns
 from matplotlib.axes import Axes
+from matplotlib.layout_engine import ConstrainedLayoutEngine
 from matplotlib.ticker import MaxNLocator
 
 #: Default colours of :func:`participation_chart`, by Western-participation value.
@@ -193,6 +194,10 @@ def _category_axis_right(ax) -> None:
     ax.yaxis.set_label_position("right")
     for label in ax.get_yticklabels():
         label.set_horizontalalignment("left")
+    engine = ax.figure.get_layout_engine()
+    if isinstance(engine, ConstrainedLayoutEngine):
+        # Shaped Arabic glyphs reach past the box matplotlib measures: keep the right-hand title off the edge.
+        engine.set(w_pad=0.12)
 
 
 def _legend_below(ax, rtl: bool) -> None:
