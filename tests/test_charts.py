@@ -286,6 +286,9 @@ def test_timeline_western_shapes_legend_order_and_events():
         dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
         assert sorted(float(line.get_xdata()[0]) for line in dashed) == [2014.0, 2020.0]
     assert {t.get_text() for t in strip.texts} == {"Crimea", "COVID-19"}
+    from matplotlib.text import Text
+
+    assert all(t.get_fontsize() >= 9 for t in fig.findobj(Text) if t.get_text())
 
 
 def test_timeline_right_to_left_mirrors_axes_titles_and_legend():

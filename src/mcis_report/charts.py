@@ -214,7 +214,7 @@ def _legend_below(ax, rtl: bool) -> None:
             loc="outside lower center",
             ncol=min(len(labels), 2),
             frameon=False,
-            fontsize="small",
+            fontsize=10,
             markerfirst=not rtl,
         )
 
@@ -351,7 +351,7 @@ def _row_legend(fig, groups: list[list[tuple]], rtl: bool) -> None:
         loc="outside lower center",
         ncol=ncol,
         frameon=False,
-        fontsize="small",
+        fontsize=10,
         markerfirst=not rtl,
     )
 
@@ -813,7 +813,7 @@ def heatmap(
         linewidths=0.5,
         linecolor="#e2e8f0",
         ax=ax,
-        annot_kws={"fontsize": "small"},
+        annot_kws={"fontsize": 10},  # at least 9 pt whatever the theme
         xticklabels=False,
         yticklabels=False,
     )
