@@ -625,6 +625,10 @@ def timeline_chart(
         explained.append(drawable(marker_labels["not_held"]))
     _row_legend(fig, [list(zip(handles, labels, strict=True)), list(zip(keys, explained, strict=True))], rtl)
     plain_text(strip)
+    if fig.legends:  # a few years make a narrow figure: widen it to the legend's measured width
+        needed = fig.legends[0].get_window_extent().width / fig.dpi + 0.4
+        if needed > fig.get_figwidth():
+            fig.set_figwidth(needed)
     return fig
 
 
