@@ -120,7 +120,7 @@ def test_chart_text_is_arabic(arabic_report):
         "frames_by_speaker",
         "who_blames_whom",
         "delegations_map",
-        "participation_countries",
+        "participation_timeline",
     }
     for name, text in texts:
         if re.fullmatch(r"[\d.,\s−-]+", text):

@@ -114,8 +114,8 @@ def test_force_reexecutes_and_output_is_byte_identical(built, tmp_path, capsys):
         "2023/en/report.ipynb",
         "2022/en/report.html",
         "2022/en/report.ipynb",
-        "2023/en/figures/participation_countries.svg",
-        "2023/en/figures/participation_countries.png",
+        "2023/en/figures/participation_timeline.svg",
+        "2023/en/figures/participation_timeline.png",
         "index.html",
     )
     assert run("--edition", "all", "--out", str(out), "--force", "--jobs", "2") == 0  # two fresh kernels

@@ -214,9 +214,9 @@ def test_break02_deleted_figure_is_rebuilt(copy, tmp_path, monkeypatch, capsys):
         assert run("--data", str(MINI), "--out", str(copy)) == 0
     assert "exporting again without executing" in capsys.readouterr().err
     manifest = cache.read_manifest(report)
-    assert "figures/participation_countries.png" in manifest["files"] and "tables/claims.csv" in manifest["files"]
+    assert "figures/participation_timeline.png" in manifest["files"] and "tables/claims.csv" in manifest["files"]
     assert not (copy / "_failed").exists()  # break 10: a stale failure is cleared when the report builds
-    figure = report / "figures" / "participation_countries.png"
+    figure = report / "figures" / "participation_timeline.png"
     expected = figure.read_bytes()
     figure.unlink()
     assert run("--data", str(MINI), "--out", str(copy)) == 0
@@ -644,7 +644,7 @@ def test_break09_next_build_cleans_what_a_killed_build_left(copy, monkeypatch):
     [
         ("report.html", b""),
         ("report.html", b"<p>edited by hand</p>"),
-        ("figures/participation_countries.png", b"garbage"),
+        ("figures/participation_timeline.png", b"garbage"),
         ("tables/claims.csv", b"x\n"),
     ],
 )

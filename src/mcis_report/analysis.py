@@ -181,7 +181,8 @@ def participation_by_year(ds: Dataset, metric: str = "countries") -> pd.DataFram
     Returns
     -------
     pandas.DataFrame
-        One row per year in ``editions.csv``; the metric's columns are empty where it was not
+        One row per year in ``editions.csv``: year, number, status, western_participation and the
+        metric's value, low, high, qualifier and timing (of the value used), empty where it was not
         reported.
 
     Examples
@@ -205,6 +206,7 @@ def participation_by_year(ds: Dataset, metric: str = "countries") -> pd.DataFram
                 "low": None if fig is None else fig["low"],
                 "high": None if fig is None else fig["high"],
                 "qualifier": None if fig is None else fig["qualifier"],
+                "timing": None if fig is None else fig["timing"],
             }
         )
     frame = pd.DataFrame(rows)

@@ -551,18 +551,112 @@ def _disputed(ctx: ReportContext, metric: str) -> Markup:
 # --- 2. across editions --------------------------------------------------------------------------------
 
 
+#: Figures drawn as panels of the participation timeline, top to bottom (those reported at least once).
+TIMELINE_METRICS = ("countries", "delegates", "defence_ministers")
+#: Events marked on the timeline: (year, catalogue key under ``chapter.editions``), shown when the year is in
+#: the data's span. Their wording follows the notes of ``editions.csv`` (2014 Western absence, 2020
+#: postponement over COVID-19, 2022 edition inside the Army forum at Kubinka).
+TIMELINE_EVENTS = ((2014, "event_2014"), (2020, "event_2020"), (2022, "event_2022"))
+
+
+def _too_few(claims: int) -> bool:
+    """Too few claims for a chart: the rule that makes an edition thin (``thin_claims``, see :func:`_thin`)."""
+    return claims < TH.thin_claims
+
+
+def _figure_words(row: object, lang: str) -> str:
+    """A figure as the text says it: ``more than 150 (announced before the event)``."""
+    value = str(qualified(int(row.value), row.qualifier, lang))  # type: ignore[attr-defined]
+    if getattr(row, "timing", None) == "pre_event":
+        value = text("chapter.editions.announced", lang, value=value)
+    return value
+
+
 def _points(frame: pd.DataFrame, lang: str) -> str:
+    """``2012: more than 150 (announced before the event); 2013: no figure``: every held edition."""
     sep = text("list.separator", lang)
-    return sep.join(
-        f"{int(r.year)}: {qualified(r.value, r.qualifier, lang)}" for r in frame.dropna(subset=["value"]).itertuples()
+    out = []
+    for r in frame.itertuples():
+        if not is_missing(r.value):
+            out.append(f"{int(r.year)}: {_figure_words(r, lang)}")
+        elif getattr(r, "status", "held") == "held":
+            out.append(f"{int(r.year)}: {text('chapter.editions.marker_no_figure', lang)}")
+    return sep.join(out)
+
+
+def _timeline(ctx: ReportContext) -> Markup:
+    """The annotated participation timeline (countries, delegates, ministers), or a sentence without figures."""
+    ds, lang = ctx.ds, ctx.lang
+    series = {m: an.participation_by_year(ds, m) for m in TIMELINE_METRICS}
+    series = {m: f for m, f in series.items() if f["value"].notna().any()}
+    if not series:
+        return paragraph(ctx.t("chapter.editions.no_figures"))
+    data = pd.concat([f.assign(metric=m) for m, f in series.items()], ignore_index=True)
+    years = ds.years
+    first, last = int(min(data["year"])), int(max(data["year"]))
+    events = [(y, text(f"chapter.editions.{key}", lang)) for y, key in TIMELINE_EVENTS if first <= y <= last]
+    panel_labels = {}
+    for m in series:
+        label = text(f"metric.{m}", lang)
+        panel_labels[m] = label[:1].upper() + label[1:]
+    markers = ("reported", "more_than", "pre_event", "range", "not_held", "no_figure")
+    fig = charts.timeline_chart(
+        data,
+        x="year",
+        panel="metric",
+        value="value",
+        low="low",
+        high="high",
+        qualifier="qualifier",
+        timing="timing",
+        panel_labels=panel_labels,
+        marker_labels={k: text(f"chapter.editions.marker_{k}", lang) for k in markers},
+        events=events,
+        hue="western_participation",
+        hue_labels={
+            k: text(f"western_short.{k}", lang) for k in ("participated", "partial", "boycotted", "not_invited")
+        },
+        xlabel=ctx.col("year"),
+        rtl=ctx.rtl,
+        status="status",
+        hue_title=text("chapter.editions.western_strip", lang),
     )
+    sep = text("list.separator", lang)
+    panels = []
+    for m, frame in series.items():
+        known = frame.dropna(subset=["value"])
+        counted = known[known["timing"] != "pre_event"]  # an expectation is not compared with a count
+        known = counted if not counted.empty else known
+        peak = next(known.loc[[known["value"].idxmax()]].itertuples())
+        panels.append(
+            text(
+                "chapter.editions.participation_alt_panel",
+                lang,
+                metric=text(f"metric.{m}", lang),
+                peak=_figure_words(peak, lang),
+                peak_year=int(peak.year),
+                points=_points(frame, lang),
+            )
+        )
+    gaps = an.not_held_years(ds)
+    alt = text(
+        "chapter.editions.participation_alt",
+        lang,
+        first=years[0],
+        last=years[-1],
+        panels=" ".join(panels),
+        events=sep.join(f"{y}: {label}" for y, label in events) or text("list.none", lang),
+    )
+    if gaps:
+        alt += " " + text("chapter.editions.participation_alt_gaps", lang, years=sep.join(str(y) for y in gaps))
+    # The bottom panel carries the year axis; saving it saves the whole figure.
+    return ctx.figure(fig.axes[-1], "participation_timeline", text("chapter.editions.participation_caption", lang), alt)
 
 
 @register(REPORT, "editions")
 def across_editions(ctx: ReportContext) -> Section:
     """Participation across editions and the Western break, with its "what this means" (editions, figures)."""
     ds, lang = ctx.ds, ctx.lang
-    years = ds.years
     parts = [_meaning(ctx, "editions")]
     break_year = an.western_break_year(ds)
     held = ds.editions[ds.editions["status"] == "held"]
@@ -593,31 +687,7 @@ def across_editions(ctx: ReportContext) -> Section:
         )
     parts.append(paragraph(ctx.t("chapter.editions.timing_rule", change=fmt_percent(TH.min_relative_change, lang))))
 
-    hue_labels = {k: text(f"western.{k}", lang) for k in charts.PALETTE}
-    for metric, key in (("countries", "chart"), ("delegates", "delegates")):
-        series = an.participation_by_year(ds, metric)
-        if series["value"].notna().sum() == 0:
-            continue
-        ax = charts.participation_chart(
-            series,
-            x="year",
-            y="value",
-            low="low",
-            high="high",
-            hue="western_participation",
-            hue_labels=hue_labels,
-            xlabel=ctx.col("year"),
-            ylabel=text(f"metric.{metric}", lang),
-            rtl=ctx.rtl,
-        )
-        parts.append(
-            ctx.figure(
-                ax,
-                f"participation_{metric}",
-                text(f"chapter.editions.{key}_caption", lang),
-                text(f"chapter.editions.{key}_alt", lang, first=years[0], last=years[-1], points=_points(series, lang)),
-            )
-        )
+    parts.append(_timeline(ctx))
 
     rows = []
     for ed in ds.editions.sort_values("year").itertuples(index=False):
@@ -927,47 +997,9 @@ def messaging(ctx: ReportContext) -> Section:
         )
     )
 
-    matrix = an.frame_counts_by_speaker(ds, year)
-    names = _speaker_names(ctx, claims)
-    shown = matrix.rename(index=names, columns=lambda f: ctx.label("frames", f))
-    ax = charts.heatmap(shown, xlabel=text("columns.frames", lang), ylabel=text("columns.speaker", lang), rtl=ctx.rtl)
-    stacked = shown.stack()
-    stacked = stacked[stacked > 0].sort_values(ascending=False).head(5)
-    sep = text("list.separator", lang)
-    points = sep.join(f"{s} – {f}: {int(n)}" for (s, f), n in stacked.items())
-    parts.append(
-        ctx.figure(
-            ax,
-            "frames_by_speaker",
-            text("chapter.messaging.heatmap_caption", lang),
-            text("chapter.messaging.heatmap_alt", lang, points=points),
-        )
-    )
-    ctx.save_table(matrix, "frames_by_speaker", index=True)
-
+    parts.append(_speaker_frames(ctx, claims))
     parts.append(_sub(ctx, "chapter.messaging.blame_title"))
-    pairs = an.blame_pairs(ds, year, by="country")
-    if pairs.empty:
-        parts.append(paragraph(ctx.t("chapter.messaging.no_blame")))
-    else:
-        pivot = pairs.pivot_table(index="source", columns="target", values="claims", fill_value=0)
-        pivot = pivot.rename(index=lambda c: _actor(ctx, c, c), columns=lambda t: _target(ctx, t))
-        ax = charts.heatmap(
-            pivot.astype(int), xlabel=text("columns.targets", lang), ylabel=text("columns.country", lang), rtl=ctx.rtl
-        )
-        points = sep.join(
-            f"{_actor(ctx, r.source, r.source)} → {ctx.label('targets', r.target)}: {r.claims}"
-            for r in pairs.head(5).itertuples()
-        )
-        parts.append(
-            ctx.figure(
-                ax,
-                "who_blames_whom",
-                text("chapter.messaging.blame_caption", lang),
-                text("chapter.messaging.blame_alt", lang, points=points),
-            )
-        )
-        ctx.save_table(pairs, "who_blames_whom")
+    parts.append(_blame(ctx, claims))
 
     regions = fi.region_ranking(ds, year)[:5]
     if regions:
@@ -992,6 +1024,147 @@ def messaging(ctx: ReportContext) -> Section:
         parts.append(paragraph(ctx.t("chapter.messaging.regions", items=fmt_list(items, lang))))
     parts.append(paragraph(ctx.t("chapter.messaging.claims_in_appendix")))
     return _section(ctx, "messaging", *parts)
+
+
+def _speaker_order(ctx: ReportContext, claims: pd.DataFrame) -> list[tuple[str, tuple[int, str], int]]:
+    """Speakers as (English name, block, claims), host first, organisations last, most claims first in a block.
+
+    Blocks follow the codebook's speaker groups; a country in none is a block of its own, after them.
+    """
+    ds = ctx.ds
+    host = set(an.host_countries(ds))
+    order = [str(g["id"]) for g in an.speaker_groups(ds)]
+    rows = []
+    for name, group in claims.groupby("speaker_en", sort=True):
+        first = group.iloc[0]
+        country, region = first["country"], first["region"]
+        actor = _actor(ctx, country, first["organisation"])
+        gid = an.speaker_group_of(ds, None if is_missing(country) else country, None if is_missing(region) else region)
+        if not is_missing(country) and country in host:
+            block = (0, "")
+        elif gid in order:
+            block = (1 + order.index(gid), "")
+        else:  # outside every group: one block per country, then per organisation
+            block = (len(order) + (1 if not is_missing(country) else 2), actor)
+        rows.append((str(name), block, len(group)))
+    rows.sort(key=lambda r: (r[1], -r[2], r[0]))
+    return rows
+
+
+def _speaker_frames(ctx: ReportContext, claims: pd.DataFrame) -> Markup:
+    """Speaker × frame heat map: rows grouped by country or group, frames by use; a sentence when too few claims."""
+    ds, year, lang = ctx.ds, ctx.year, ctx.lang
+    if _too_few(len(claims)):
+        return paragraph(
+            ctx.t(
+                "chapter.messaging.heatmap_few",
+                claims=count_phrase(len(claims), "claim", lang),
+                minimum=fmt_int(TH.thin_claims, lang),
+            )
+        )
+    matrix = an.frame_counts_by_speaker(ds, year)
+    ordered = _speaker_order(ctx, claims)
+    speakers = [name for name, _, _ in ordered]
+    totals = matrix.sum(axis=0)
+    frames = sorted(matrix.columns, key=lambda f: -int(totals[f]))  # stable: codebook order among equals
+    matrix = matrix.reindex(index=speakers, columns=frames, fill_value=0)
+    names = _speaker_names(ctx, claims)
+    first = claims.drop_duplicates("speaker_en").set_index("speaker_en")
+    row_labels = {
+        name: ctx.text(
+            "chapter.messaging.speaker_row",
+            speaker=names[name],
+            actor=_actor(ctx, first.at[name, "country"], first.at[name, "organisation"]),
+            n=fmt_int(n, lang),
+        )
+        for name, _, n in ordered
+    }
+    breaks = [i for i in range(1, len(ordered)) if ordered[i][1] != ordered[i - 1][1]]
+    shown = matrix.rename(index=row_labels, columns=lambda f: ctx.label("frames", f))
+    ax = charts.heatmap(
+        shown,
+        xlabel=text("columns.frames", lang),
+        ylabel=text("columns.speaker", lang),
+        rtl=ctx.rtl,
+        row_breaks=breaks,
+    )
+    stacked = matrix.rename(index=names, columns=lambda f: ctx.label("frames", f)).stack()
+    stacked = stacked[stacked > 0].sort_values(ascending=False, kind="stable").head(5)
+    sep = text("list.separator", lang)
+    points = sep.join(f"{s} – {f}: {fmt_int(int(n), lang)}" for (s, f), n in stacked.items())
+    top = frames[0]
+    figure = ctx.figure(
+        ax,
+        "frames_by_speaker",
+        text("chapter.messaging.heatmap_caption", lang),
+        text(
+            "chapter.messaging.heatmap_alt",
+            lang,
+            claims=count_phrase(len(claims), "claim", lang),
+            speakers=count_phrase(len(speakers), "speaker", lang),
+            frame=ctx.label("frames", top),
+            n=fmt_int(int(totals[top]), lang),
+            points=points,
+        ),
+    )
+    ctx.save_table(matrix, "frames_by_speaker", index=True)
+    return figure
+
+
+def by_totals(matrix: pd.DataFrame) -> pd.DataFrame:
+    """``matrix`` with rows and columns by total, largest first (by label among equal totals), axes unnamed."""
+    rows = matrix.sum(axis=1).sort_index().sort_values(ascending=False, kind="stable").index
+    columns = matrix.sum(axis=0).sort_index().sort_values(ascending=False, kind="stable").index
+    out = matrix.loc[rows, columns]
+    out.index.name, out.columns.name = None, None
+    return out
+
+
+def _blame(ctx: ReportContext, claims: pd.DataFrame) -> Markup:
+    """Who blames whom: heat map sorted by totals, or a sentence when too few claims name an actor."""
+    ds, year, lang = ctx.ds, ctx.year, ctx.lang
+    pairs = an.blame_pairs(ds, year, by="country")
+    if pairs.empty:
+        return paragraph(ctx.t("chapter.messaging.no_blame"))
+    ctx.save_table(pairs, "who_blames_whom")
+    sep = text("list.separator", lang)
+    named = int(claims["targets"].map(lambda t: len(t) > 0 if isinstance(t, (list, tuple)) else False).sum())
+    pairs = pairs.assign(
+        source_name=[_actor(ctx, s, s) for s in pairs["source"]],
+        target_name=[_target(ctx, t) for t in pairs["target"]],
+    )
+    if _too_few(named):
+        items = [f"{r.source_name} → {r.target_name} ({fmt_int(r.claims, lang)})" for r in pairs.itertuples()]
+        return paragraph(
+            ctx.t(
+                "chapter.messaging.blame_few",
+                claims=count_phrase(named, "claim", lang),
+                minimum=fmt_int(TH.thin_claims, lang),
+                items=fmt_list(items, lang),
+            )
+        )
+    pivot = pairs.pivot_table(index="source_name", columns="target_name", values="claims", aggfunc="sum", fill_value=0)
+    pivot = by_totals(pivot)
+    rows, columns = pivot.index, pivot.columns
+    ax = charts.heatmap(
+        pivot.astype(int), xlabel=text("columns.targets", lang), ylabel=text("columns.country", lang), rtl=ctx.rtl
+    )
+    points = sep.join(
+        f"{r.source_name} → {r.target_name}: {fmt_int(r.claims, lang)}" for r in pairs.head(5).itertuples()
+    )
+    return ctx.figure(
+        ax,
+        "who_blames_whom",
+        text("chapter.messaging.blame_caption", lang),
+        text(
+            "chapter.messaging.blame_alt",
+            lang,
+            claims=count_phrase(named, "claim", lang),
+            source=rows[0],
+            target=columns[0],
+            points=points,
+        ),
+    )
 
 
 def _speaker_names(ctx: ReportContext, claims: pd.DataFrame) -> dict[str, str]:
