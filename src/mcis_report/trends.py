@@ -164,7 +164,7 @@ def coded_claims(ds: Dataset) -> pd.DataFrame:
     c["year"] = c["year"].astype(int)
     western = {y: an.western_states(ds, y) for y in set(c["year"])}
     hosts = set(an.host_countries(ds))
-    sides = []
+    sides: list[str | None] = []
     for year, country in zip(c["year"], c["country"], strict=True):
         if not isinstance(country, str) or not country:
             sides.append(None)
@@ -512,7 +512,7 @@ def evidence_base(ds: Dataset) -> pd.DataFrame:
     c = coded_claims(ds)
     strongest = []
     for ids in c["source_ids"]:
-        found = [kinds.get(s) for s in ids if kinds.get(s) in rank]
+        found = [str(kinds[s]) for s in ids if kinds.get(s) in rank]
         strongest.append(min(found, key=rank.__getitem__) if found else SOURCE_STRENGTH[-1])
     c["kind"] = strongest
     c["unverified_only"] = [all(reliability.get(s) == "unverified" for s in ids) for ids in c["source_ids"]]
@@ -686,29 +686,18 @@ def participation_series(
     >>> sorted(set(t["qualifier"].dropna())) <= ["approx", "exact", "more_than"]
     True
     """
-    rows = []
-    for _, ed in ds.editions.sort_values("year").iterrows():
-        year = int(ed["year"])
-        for metric in metrics:
-            fig = an.figure_value(ds, year, metric) if ed["status"] == "held" else None
-            rows.append(
-                {
-                    "year": year,
-                    "status": ed["status"],
-                    "western_participation": ed["western_participation"],
-                    "metric": metric,
-                    "value": None if fig is None else fig["value"],
-                    "low": None if fig is None else fig["low"],
-                    "high": None if fig is None else fig["high"],
-                    "qualifier": None if fig is None else fig["qualifier"],
-                    "timing": None if fig is None else fig["timing"],
-                    "source_ids": () if fig is None else tuple(fig["source_ids"]),
-                }
-            )
-    frame = pd.DataFrame(rows)
+    frames = []
+    for metric in metrics:
+        f = an.participation_by_year(ds, metric).assign(metric=metric)
+        f["source_ids"] = [
+            () if pd.isna(value) else tuple(an.figure_value(ds, int(year), metric)["source_ids"])  # type: ignore[index]
+            for year, value in zip(f["year"], f["value"], strict=True)
+        ]
+        frames.append(f)
+    frame = pd.concat(frames, ignore_index=True)
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("Float64")
-    return frame
+    return frame.drop(columns="number")
 
 
 # --- findings across editions ----------------------------------------------------------------------------

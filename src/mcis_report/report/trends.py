@@ -18,11 +18,11 @@ from .. import analysis as an
 from .. import charts, geo
 from .. import findings as fi
 from .. import trends as tr
-from ..i18n import catalogue
-from ..narrative import count_phrase, fmt_int, fmt_list, fmt_percent, is_missing, qualified, qualified_count
+from ..narrative import count_phrase, fmt_int, fmt_list, fmt_percent, is_missing, qualified_count
 from . import html
 from .context import ReportContext
 from .edition import _country, _frame_name, _group_label, _reliability, _source_list, _target
+from .edition import _timeline as participation_timeline
 from .html import Section, bullet_list, heading, paragraph
 from .registry import parts, register
 
@@ -275,70 +275,15 @@ def how_to_read(ctx: ReportContext) -> Section:
 # --- participation -------------------------------------------------------------------------------------
 
 
-def _events(ctx: ReportContext) -> list[tuple[int, str]]:
-    """Events on the timeline: the Western break, each year without a conference, the catalogue's dated events."""
-    ds = ctx.ds
-    events = []
-    break_year = an.western_break_year(ds)
-    if break_year is not None:
-        events.append((break_year, ctx.text("trends.participation.event_break")))
-    for year in an.not_held_years(ds):
-        events.append((year, ctx.text("trends.participation.event_not_held")))
-    entries = catalogue(ctx.lang)
-    for year in ds.years:  # dated events the catalogue words (``trends.participation.event_<year>``)
-        key = f"trends.participation.event_{year}"
-        if key in entries and all(year != y for y, _ in events):
-            events.append((year, ctx.text(key)))
-    return sorted(events)
-
-
 @register(REPORT, "participation")
 def participation(ctx: ReportContext) -> Section:
     """Participation over time: figures with their kind marked, the Western break, and who was named when."""
     ds, lang = ctx.ds, ctx.lang
     parts_: list[object] = [_meaning(ctx, "participation")]
+    # The same annotated timeline as in the edition reports: one chart of the whole series.
+    parts_.append(participation_timeline(ctx))
     series = tr.participation_series(ds)
-    present = series.dropna(subset=["value"])
-    if present.empty:
-        parts_.append(paragraph(ctx.t("trends.participation.no_figures")))
-    else:
-        western = ["participated", "partial", "boycotted", "not_invited"]
-        fig = charts.timeline_chart(
-            series,
-            x="year",
-            panel="metric",
-            value="value",
-            low="low",
-            high="high",
-            qualifier="qualifier",
-            timing="timing",
-            panel_labels={m: ctx.text(f"metric.{m}") for m in dict.fromkeys(present["metric"])},
-            marker_labels={
-                "more_than": ctx.text("trends.participation.more_than"),
-                "pre_event": ctx.text("trends.participation.pre_event"),
-            },
-            events=_events(ctx),
-            hue="western_participation",
-            hue_labels={k: ctx.text(f"western.{k}") for k in western},
-            xlabel=ctx.col("year"),
-            rtl=ctx.rtl,
-        )
-        bounds = present[present["qualifier"] == "more_than"]
-        announced = present[present["timing"] == "pre_event"]
-        parts_.append(
-            ctx.figure(
-                fig,
-                "participation_timeline",
-                ctx.text("trends.participation.timeline_caption"),
-                ctx.text(
-                    "trends.participation.timeline_alt",
-                    points=_text_points(ctx, present),
-                    bounds=fmt_int(len(bounds), lang),
-                    announced=fmt_int(len(announced), lang),
-                ),
-            )
-        )
-        ctx.save_table(series.drop(columns="source_ids"), "participation_series")
+    ctx.save_table(series.drop(columns="source_ids"), "participation_series")
     named = tr.named_attendance(ds)
     if not named.empty:
         parts_.append(_sub(ctx, "trends.participation.named_title"))
@@ -391,21 +336,6 @@ def participation(ctx: ReportContext) -> Section:
             parts_.append(paragraph(ctx.t("trends.participation.moves_intro")) + bullet_list(items))
         parts_.append(_attendance_map(ctx, named))
     return _section(ctx, "participation", *parts_)
-
-
-def _text_points(ctx: ReportContext, present: pd.DataFrame) -> Markup:
-    """The series in words for the alt text (``countries: about 50 in 2012, …``), bounds and announcements marked."""
-    sep = ctx.text("list.separator")
-    chunks = []
-    for metric, sub in present.groupby("metric", sort=False):
-        values = []
-        for r in sub.itertuples():
-            value = qualified(int(r.value), str(r.qualifier), ctx.lang)
-            if r.timing == "pre_event":
-                value = ctx.t("trends.participation.announced", value=value)
-            values.append(ctx.t("finding.in_year", value=value, year=int(r.year)))
-        chunks.append(f"{ctx.text(f'metric.{metric}')}: {sep.join(str(v) for v in values)}")
-    return Markup("; ").join(chunks)
 
 
 def _attendance_map(ctx: ReportContext, named: pd.DataFrame) -> Markup:
