@@ -342,7 +342,7 @@ def _attendance_map(ctx: ReportContext, named: pd.DataFrame) -> Markup:
     """How many editions each country is named as attending, on a world map (or a sentence without shapes)."""
     path = None if ctx.data_dir is None else geo.shapes_path(ctx.data_dir)
     if path is None or not path.is_file():
-        return paragraph(ctx.t("trends.participation.no_shapes"))
+        return paragraph(ctx.t("trends.participation.no_shapes", file=geo.SHAPES_FILE))
     shapes = geo.load_shapes(path)
     counts = named.groupby("country")["year"].nunique().rename("editions").reset_index()
     ax = charts.world_counts_map(
@@ -675,7 +675,7 @@ def partners(ctx: ReportContext) -> Section:
     parts_.append(_sides_by_era(ctx))
     sides = tr.side_frame_shares(ds, key, TH)
     ctx.save_table(sides, "host_partners_frames_by_edition")
-    parts_.append(paragraph(ctx.t("trends.partners.sides_note")))
+    parts_.append(paragraph(ctx.t("trends.partners.sides_note", file="host_partners_frames_by_edition.csv")))
     return _section(ctx, "partners", *parts_)
 
 
@@ -774,7 +774,7 @@ def experts(ctx: ReportContext) -> Section:
         rows.append(row)
     parts_: list[object] = [paragraph(ctx.t("trends.experts.intro"))]
     if readings is None or readings.empty:
-        parts_.append(paragraph(ctx.t("trends.experts.no_readings")))
+        parts_.append(paragraph(ctx.t("trends.experts.no_readings", file="expert_readings.csv")))
     else:
         kinds = readings["difference_kind"].value_counts()
         parts_.append(
