@@ -231,3 +231,26 @@ def test_the_trends_report_on_the_shipped_data_has_its_charts_and_findings(shipp
     assert not table["thin"].any()
     for year in ctx.ds.years:
         assert f">{year}<" in page
+
+
+def _three_eras(counts) -> pd.DataFrame:
+    rows = []
+    for era, (k, n) in enumerate(counts):
+        low, high = fi.wilson_interval(k, n)
+        rows.append({"era": era, "frame": "terrorism", "claims": k, "n": n, "share": k / n, "low": low, "high": high})
+    return pd.DataFrame(rows).assign(thin=False)
+
+
+@pytest.mark.parametrize(
+    ("counts", "expected"),
+    [
+        (((2, 50), (58, 209), (10, 156)), "peak"),  # up then down, both steps pass
+        (((2, 50), (58, 209), (50, 156)), None),  # up, then no real fall: not an arc
+        (((2, 15), (58, 209), (10, 156)), None),  # first period below the minimum n
+    ],
+)
+def test_an_arc_needs_both_steps_to_pass(monkeypatch, mini, counts, expected):
+    monkeypatch.setattr(tr, "eras", lambda ds: [(2012, 2013), (2014, 2019), (2021, 2023)])
+    monkeypatch.setattr(tr, "era_frame_shares", lambda ds, frames=None, th=fi.DEFAULT: _three_eras(counts))
+    found = tr.era_arc_findings(mini)
+    assert [f.variant for f in found] == ([] if expected is None else [expected])

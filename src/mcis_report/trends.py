@@ -748,6 +748,48 @@ def era_shift_findings(ds: Dataset, th: Thresholds = DEFAULT) -> list[Finding]:
     return sorted(out, key=lambda f: -f.score)
 
 
+def era_arc_findings(ds: Dataset, th: Thresholds = DEFAULT) -> list[Finding]:
+    """Frames that rose in a middle era and fell back after it (or the reverse), each step passing the test.
+
+    A first-to-last comparison misses a frame that peaked in between (terrorism during the Syrian war);
+    both steps must pass :func:`findings.share_test`, so a bump within the noise is not stated. Effect:
+    the smaller of the two steps, scaled so that 40 points count as 1.
+    """
+    periods = eras(ds)
+    if len(periods) < 3:
+        return []
+    table = era_frame_shares(ds, th=th)
+    out = []
+    for frame in ds.frames["id"]:
+        sub = table[table["frame"] == frame].set_index("era")
+        if len(sub) != len(periods):
+            continue
+        first, last = sub.iloc[0], sub.iloc[-1]
+        for i in range(1, len(periods) - 1):
+            mid = sub.iloc[i]
+            steps = [
+                share_test(
+                    int(a.claims), int(a.n), int(b.claims), int(b.n), th.min_claims_shift, th.min_points_shift, th
+                )
+                for a, b in ((first, mid), (mid, last))
+            ]
+            up, down = mid.share - first.share, mid.share - last.share
+            if None in steps or (up > 0) != (down > 0):
+                continue
+            out.append(
+                Finding(
+                    kind="era_arc",
+                    variant="peak" if up > 0 else "trough",
+                    chapter="frames",
+                    strength="strong" if steps == ["strong", "strong"] else "moderate",
+                    effect=min(1.0, min(abs(up), abs(down)) / 0.4),
+                    n=int(first.n) + int(mid.n) + int(last.n),
+                    values={"frame": frame, "eras": _era_rows(table, "frame", frame, periods), "middle": i},
+                )
+            )
+    return sorted(out, key=lambda f: -f.score)
+
+
 def new_frames_finding(ds: Dataset, th: Thresholds = DEFAULT) -> Finding | None:
     """Frames first coded after the first edition that then recur in at least half of the later editions.
 
@@ -959,6 +1001,7 @@ def trend_findings(ds: Dataset, th: Thresholds = DEFAULT) -> list[Finding]:
     """
     found: list[Finding] = []
     found += era_shift_findings(ds, th)
+    found += era_arc_findings(ds, th)
     found += participation_trend_findings(ds, th)
     found += group_trend_findings(ds, th)
     for single in (western_trend_finding(ds), new_frames_finding(ds, th), era_target_finding(ds)):

@@ -90,6 +90,19 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
             after=_share_of(ctx, k2, n2),
             between=between,
         )
+    if f.kind == "era_arc":
+        eras = list(v["eras"])
+        (first, k1, n1), (middle, km, nm), (last, k2, n2) = eras[0], eras[v["middle"]], eras[-1]
+        return ctx.t(
+            key,
+            frame=_frame_name(ctx, v["frame"]),
+            first=_era(ctx, first),
+            before=_share_of(ctx, k1, n1),
+            middle=_era(ctx, middle),
+            peak=_share_of(ctx, km, nm),
+            last=_era(ctx, last),
+            after=_share_of(ctx, k2, n2),
+        )
     if f.kind == "western_trend":
         held = ctx.ds.editions[(ctx.ds.editions["status"] == "held") & (ctx.ds.editions["year"] >= v["break_year"])]
         items = []
@@ -123,7 +136,13 @@ def finding_sentence(ctx: ReportContext, f: fi.Finding) -> Markup:
         )
     if f.kind == "new_frames":
         items = [
-            ctx.t("trends.finding.new_frames.item", frame=_frame_name(ctx, frame), year=year, k=k, m=m)
+            ctx.t(
+                "trends.finding.new_frames.item" + ("_all" if k == m else ""),
+                frame=_frame_name(ctx, frame),
+                year=year,
+                k=k,
+                m=m,
+            )
             for frame, year, k, m in v["frames"]
         ]
         return ctx.t(key, first=tr.held_years(ctx.ds)[0], items=fmt_list(items, lang))
@@ -153,9 +172,15 @@ def _meaning(ctx: ReportContext, chapter: str) -> Markup:
     found = fi.by_chapter(_findings(ctx), chapter)
     if not found:
         return Markup("")
-    body = Markup(" ").join(finding_sentence(ctx, f) for f in found)
-    return Markup('<div class="meaning"><p><strong>{}</strong> {}</p></div>').format(
-        ctx.text("meta.what_this_means"), body
+    if len(found) <= 2:
+        body = Markup(" ").join(finding_sentence(ctx, f) for f in found)
+        return Markup('<div class="meaning"><p><strong>{}</strong> {}</p></div>').format(
+            ctx.text("meta.what_this_means"), body
+        )
+    # Several findings read better one per line than as one long paragraph.
+    items = Markup("").join(Markup("<li>{}</li>").format(finding_sentence(ctx, f)) for f in found)
+    return Markup('<div class="meaning"><p><strong>{}</strong></p><ul>{}</ul></div>').format(
+        ctx.text("meta.what_this_means"), items
     )
 
 
