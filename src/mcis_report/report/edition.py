@@ -149,13 +149,11 @@ def _country(ctx: ReportContext, alpha3: str) -> str:
 
 def _actor(ctx: ReportContext, country: object, organisation: object) -> str:
     """A country's name (one spelling, see :func:`_country`), or the organisation's label."""
-    return (
-        _country(ctx, str(country))
-        if not is_missing(country) and str(country) in set(ctx.ds.countries["alpha3"])
-        else ctx.actor(
-            None if is_missing(country) else str(country), None if is_missing(organisation) else str(organisation)
-        )
-    )
+    if not is_missing(country) and str(country) in set(ctx.ds.countries["alpha3"]):
+        return _country(ctx, str(country))
+    if not is_missing(organisation):  # an organisation's speaker (a blame row keyed by its code): its label
+        return ctx.label("organisations", str(organisation))
+    return ctx.actor(None if is_missing(country) else str(country), None)
 
 
 def _target(ctx: ReportContext, target_id: str) -> str:
@@ -947,7 +945,10 @@ def _delegations_map(
             for r in went.itertuples()
         )
         or text("list.none", lang),
-        invited=count_phrase(invited, "country", lang),
+        # No sentence about invitations when no country is named only as invited (never "0 countries").
+        invited=text("chapter.delegations.map_alt_invited", lang, invited=count_phrase(invited, "country", lang))
+        if invited
+        else "",
     )
     out.append(ctx.figure(ax, "delegations_map", " ".join(caption), alt))
     return out

@@ -548,6 +548,7 @@ def targets(ctx: ReportContext) -> Section:
         xlabel=ctx.col("year"),
         ylabel=ctx.text("columns.targets"),
         fmt=".0%",
+        blank_zeros=True,  # a target not named that edition: a blank cell, as the caption says
         rtl=ctx.rtl,
     )
     top = shown.sort_values("share", ascending=False).head(3)
