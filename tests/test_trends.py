@@ -237,7 +237,9 @@ def _three_eras(counts) -> pd.DataFrame:
     rows = []
     for era, (k, n) in enumerate(counts):
         low, high = fi.wilson_interval(k, n)
-        rows.append({"era": era, "frame": "anti_hegemony", "claims": k, "n": n, "share": k / n, "low": low, "high": high})
+        rows.append(
+            {"era": era, "frame": "anti_hegemony", "claims": k, "n": n, "share": k / n, "low": low, "high": high}
+        )
     return pd.DataFrame(rows).assign(thin=False)
 
 
