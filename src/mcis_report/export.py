@@ -20,7 +20,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .i18n import languages, template, text
-from .report.artifacts import neutralise_cell
+from .spreadsheet import neutralise_cell  # not from .report: that would load pandas and matplotlib
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "remove-cell"  # the tag JupyterLab and nbconvert use for cells left out of an export

@@ -8,26 +8,15 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
+from ..spreadsheet import FORMULA_STARTS, neutralise_cell
+
 MANIFEST = "artifacts.json"
 
-#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def neutralise_cell(value: str) -> str:
-    """A CSV cell safe to open in a spreadsheet: one beginning with ``= + - @``, tab or CR gets a leading ``'``.
-
-    Numbers (``-3``, ``+1.5e3``) stay as they are: a spreadsheet reads them as numbers, not formulas.
-    """
-    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_STARTS", "MANIFEST", "Artifacts", "neutralise_cell", "read_manifest", "spreadsheet_safe"]
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
