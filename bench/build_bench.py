@@ -8,8 +8,9 @@ seconds of all processes, printed beside each wall time, show the work done what
                    report parts rendered directly for every report, charts saved, HTML strings built;
 - ``floor_par_s``  the same plain script over as many fresh processes as the build uses kernels
                    (``workers``: one per CPU, at most one per report), each taking the next report from a
-                   shared queue in the build's order (newest edition first) as the build's kernels do:
-                   the honest floor of a parallel build;
+                   shared queue in the build's order (newest edition first) as the build's kernels do,
+                   with one BLAS thread each as the build's kernels have: the honest floor of a parallel
+                   build;
 - ``naive_s``      for each report, the ``papermill`` CLI then ``jupyter nbconvert --to html --no-input``,
                    one after the other;
 - ``cold_s``       ``mcis-report build`` with an empty output folder;
@@ -127,7 +128,9 @@ def floor_par(units: list[str], work: Path, workers: int) -> float:
     script.write_text(FLOOR_PAR_SCRIPT, encoding="utf-8")
     # In the build's order (newest edition first), so that the two differ by overhead, not by scheduling.
     ordered = sorted(units, key=lambda unit: -int(unit.split("/")[0]))
-    return timed([sys.executable, str(script), str(workers), str(ROOT / "data"), str(out), *ordered])
+    # One BLAS thread per process, as the build gives its kernels: one process per CPU already fills them.
+    env = {**this_checkout(), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    return timed([sys.executable, str(script), str(workers), str(ROOT / "data"), str(out), *ordered], env=env)
 
 
 def build_workers(units: list[str]) -> int:

@@ -1,7 +1,7 @@
 """Profile of a cold build (not a test): where the time of ``mcis-report build`` goes, step by step.
 
-Runs the build in this process (``build_reports``, as the command line does, into a fresh temporary
-folder), with the timing wrappers of ``bench/profile_hooks.py`` around its steps here and in each kernel,
+Runs each cold build in a fresh process (``build_reports``, as the command line does, into an empty
+temporary folder), with the timing wrappers of ``bench/profile_hooks.py`` around its steps here and in each kernel,
 and prints one Markdown table: per step, the seconds summed over all reports, the mean per report and the
 largest, as the median of ``--repeat`` cold builds. Steps marked *wall* overlap others (a kernel works
 while the build exports another report); chapters include their figures; derived rows (in italics) are
@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -46,16 +47,30 @@ _ph.log("kernel: warm-up total", _time.perf_counter() - _ph_t0, unit="-", who="k
 
 
 def one_build(edition: str, lang: str, jobs: int | None, log: Path, out: Path) -> tuple[float, list[dict]]:
-    """One cold build with the hooks on; its wall time and the logged timings."""
-    from mcis_report.build import build_reports
-
+    """One cold build with the hooks on, in a fresh process (as cold as the command line's); its wall time
+    and the logged timings."""
     log.write_text("", encoding="utf-8")
     shutil.rmtree(out, ignore_errors=True)
+    command = [sys.executable, __file__, "--single", str(log), str(out), "--edition", edition, "--lang", lang]
+    if jobs is not None:
+        command += ["--jobs", str(jobs)]
     started = time.perf_counter()
-    build_reports(edition, lang, ROOT / "data", out, jobs=jobs)
+    subprocess.run(command, check=True, env={**os.environ, "MCIS_PROFILE_LOG": str(log), "MPLBACKEND": "Agg"})
     wall = time.perf_counter() - started
     rows = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines() if line.strip()]
     return wall, rows
+
+
+def single(args: argparse.Namespace) -> None:
+    """The child process of :func:`one_build`: install the hooks, build."""
+    import profile_hooks
+
+    from mcis_report.build import build_reports
+
+    log, out = args.single
+    profile_hooks._LOG = log
+    profile_hooks.install_driver(KERNEL_PREFIX, KERNEL_SUFFIX)
+    build_reports(args.edition, args.lang, ROOT / "data", Path(out), jobs=args.jobs)
 
 
 def per_unit(rows: list[dict]) -> dict[str, dict[str, float]]:
@@ -130,16 +145,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--jobs", type=int, default=None)
     parser.add_argument("--json", type=Path, default=None)
+    parser.add_argument("--single", nargs=2, metavar=("LOG", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.single:
+        single(args)
+        return
 
     with tempfile.TemporaryDirectory(prefix="mcis-profile-") as tmp:
         log = Path(tmp) / "timings.jsonl"
-        os.environ["MCIS_PROFILE_LOG"] = str(log)
-        os.environ["MPLBACKEND"] = "Agg"
-        import profile_hooks
-
-        profile_hooks._LOG = str(log)
-        profile_hooks.install_driver(KERNEL_PREFIX, KERNEL_SUFFIX)
         load = os.getloadavg()
         walls, tables = [], []
         for _ in range(args.repeat):

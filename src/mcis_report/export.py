@@ -112,7 +112,7 @@ def _exporter():
 
 
 def _page_exporter(base: type) -> type:
-    """nbconvert's HTML exporter without its last pass, which parses the whole page and prints it again.
+    """The HTML exporter of nbconvert without its last pass, which parses the whole page and prints it again.
 
     That pass gives images without alt text a placeholder and makes JupyterLab's cell wrappers focusable;
     our figures always carry alt text and our template has no such wrappers, so on our pages it only
