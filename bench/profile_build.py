@@ -86,7 +86,7 @@ def per_unit(rows: list[dict]) -> dict[str, dict[str, float]]:
     ]
     for unit, seconds in table.get("driver: run notebook in kernel (wall)", {}).items():
         inside = sum(table.get(step, {}).get(unit, 0.0) for step in kernel_steps)
-        derived["kernel: round trips, papermill, nbclient (run − report code)"][unit] = seconds - inside
+        derived[ROUND_TRIPS][unit] = seconds - inside
     for unit, seconds in table.get("kernel: warm-up total", {}).items():
         data = table.get("kernel: data load and validation", {}).get(unit, 0.0)
         derived["kernel: imports, theme, first draw (warm-up − data)"][unit] = seconds - data
@@ -94,8 +94,7 @@ def per_unit(rows: list[dict]) -> dict[str, dict[str, float]]:
         accounted = sum(
             table.get(step, {}).get(unit, 0.0)
             for step in (
-                "driver: run notebook in kernel (wall)",
-                "driver: collect warnings round trip",
+                "driver: run notebook in kernel (wall)",  # the warnings' round trip included
                 "driver: normalise notebook",
                 "driver: export HTML (nbconvert + enhance)",
                 "driver: commit (files, hashes, swap)",
@@ -107,6 +106,7 @@ def per_unit(rows: list[dict]) -> dict[str, dict[str, float]]:
     return table
 
 
+ROUND_TRIPS = "kernel: round trips (reset, parameters, warnings), papermill, nbclient (run − report code)"
 ORDER = (
     "kernel: start",
     "kernel: warm-up",
@@ -194,7 +194,7 @@ def main() -> None:
 
 
 DERIVED = {
-    "kernel: round trips, papermill, nbclient (run − report code)",
+    ROUND_TRIPS,
     "kernel: imports, theme, first draw (warm-up − data)",
     "driver: rest of a report (staging, messages)",
 }

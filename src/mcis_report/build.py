@@ -281,8 +281,8 @@ def _staged_files(plan: Plan, staged: Path) -> dict[str, str]:
     A report lists what it wrote in ``artifacts.json`` (``report.render_report`` does); a file it wrote
     but did not list, or listed but did not write, fails the build instead of being published or lost.
     """
-    from .report.artifacts import MANIFEST as ARTIFACTS
-    from .report.artifacts import read_manifest
+    from .reportfiles import MANIFEST as ARTIFACTS  # not from .report: it loads pandas and matplotlib
+    from .reportfiles import read_manifest
 
     listed = read_manifest(staged)
     expected = {"report.html", "report.ipynb"} | ({ARTIFACTS, *listed} if listed is not None else set())

@@ -20,7 +20,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .i18n import languages, template, text
-from .spreadsheet import neutralise_cell  # not from .report: that would load pandas and matplotlib
+from .reportfiles import neutralise_cell, read_manifest  # not from .report: it loads pandas and matplotlib
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "remove-cell"  # the tag JupyterLab and nbconvert use for cells left out of an export
@@ -363,18 +363,8 @@ def navigation(out: Path, folder: str, lang: str) -> dict:
 
 
 def _listed_files(report_dir: Path) -> list[str]:
-    """The files a report folder's ``artifacts.json`` lists.
-
-    Read here without importing the report package, which loads pandas and matplotlib: a build with
-    nothing to do stays fast.
-    """
-    import json
-
-    try:
-        listed = json.loads((report_dir / "artifacts.json").read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    return [f for f in listed if isinstance(f, str)] if isinstance(listed, list) else []
+    """The files a report folder's ``artifacts.json`` lists (none when it is missing or malformed)."""
+    return read_manifest(report_dir) or []
 
 
 def refresh_navigation(out: Path, write: Callable[[Path, str], None]) -> list[Path]:

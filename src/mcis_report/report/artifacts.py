@@ -12,9 +12,7 @@ from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-from ..spreadsheet import FORMULA_STARTS, neutralise_cell
-
-MANIFEST = "artifacts.json"
+from ..reportfiles import FORMULA_STARTS, MANIFEST, neutralise_cell, read_manifest
 
 __all__ = ["FORMULA_STARTS", "MANIFEST", "Artifacts", "neutralise_cell", "read_manifest", "spreadsheet_safe"]
 
@@ -66,14 +64,3 @@ class Artifacts:
         path = self.root / MANIFEST
         path.write_text(json.dumps({"files": sorted(self.files)}, indent=1) + "\n", encoding="utf-8")
         return path
-
-
-def read_manifest(report_dir: Path) -> list[str] | None:
-    """The files listed in a report folder's ``artifacts.json``, or ``None`` when it is missing or malformed."""
-    try:
-        listed = json.loads((Path(report_dir) / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not isinstance(listed, list) or not all(isinstance(f, str) for f in listed):
-        return None
-    return listed
