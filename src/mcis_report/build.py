@@ -308,8 +308,8 @@ def _staged_files(plan: Plan, staged: Path) -> dict[str, str]:
     A report lists what it wrote in ``artifacts.json`` (``report.render_report`` does); a file it wrote
     but did not list, or listed but did not write, fails the build instead of being published or lost.
     """
-    from .report.artifacts import MANIFEST as ARTIFACTS
-    from .report.artifacts import read_manifest
+    from .reportfiles import MANIFEST as ARTIFACTS  # not from .report: it loads pandas and matplotlib
+    from .reportfiles import read_manifest
 
     listed = read_manifest(staged)
     expected = {"report.html", "report.ipynb"} | ({ARTIFACTS, *listed} if listed is not None else set())
@@ -602,12 +602,13 @@ def plan_units(units: list[Unit], data: Path, out: Path, force: bool, notebook: 
 
 
 def _validate(data: Path) -> None:
-    from .dataset import check_dataset
+    from .dataset import DataValidationError, load_dataset
 
-    dataset, problems = check_dataset(data)
-    if dataset is None:
-        listing = "\n".join(str(p) for p in problems)
-        raise UsageError(f"the data in {data} has {len(problems)} problem(s):\n{listing}")
+    try:
+        load_dataset(data)  # kept in memory while its files are unchanged: the site's summaries use it again
+    except DataValidationError as exc:
+        listing = "\n".join(str(p) for p in exc.problems)
+        raise UsageError(f"the data in {data} has {len(exc.problems)} problem(s):\n{listing}") from None
 
 
 def build_reports(
@@ -729,7 +730,9 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
     from .execute import KernelWorker
 
     work: queue.Queue[Plan] = queue.Queue()
-    for plan in pending:
+    # Newest edition first: later editions have more data and take longer, and the longest reports started
+    # first leave the shortest for the end, where one kernel would otherwise wait for the other.
+    for plan in sorted(pending, key=lambda p: -p.unit.year):
         work.put(plan)
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
@@ -771,9 +774,10 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
     try:
         _validate(data)  # meanwhile the kernels start and import the package
         go.set()
-        from .export import warm_up
+        from .export import site_facts, warm_up
 
         warm_up()  # compile the page template while the kernels work
+        site_facts(out, data, atomic_write)  # ... and the index's summaries, from the data just validated
         for thread in threads:
             while thread.is_alive():
                 thread.join(timeout=0.2)

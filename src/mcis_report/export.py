@@ -20,7 +20,7 @@ from pathlib import Path
 from markupsafe import Markup, escape
 
 from .i18n import languages, template, text
-from .report.artifacts import neutralise_cell
+from .reportfiles import neutralise_cell, read_manifest  # not from .report: it loads pandas and matplotlib
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 NOTE_TAG = "remove-cell"  # the tag JupyterLab and nbconvert use for cells left out of an export
@@ -104,9 +104,39 @@ def _exporter():
         config.HTMLExporter.exclude_input_prompt = True
         config.HTMLExporter.exclude_output_prompt = True
         config.HTMLExporter.anchor_link_text = ""
-        exporter = HTMLExporter(config=config, template_name="mcis", extra_template_basedirs=[str(TEMPLATES)])
+        exporter = _page_exporter(HTMLExporter)(
+            config=config, template_name="mcis", extra_template_basedirs=[str(TEMPLATES)]
+        )
         _shared["exporter"] = exporter
     return exporter
+
+
+def _page_exporter(base: type) -> type:
+    """The HTML exporter of nbconvert without its last pass, which parses the whole page and prints it again.
+
+    That pass gives images without alt text a placeholder and makes JupyterLab's cell wrappers focusable;
+    our figures always carry alt text and our template has no such wrappers, so on our pages it only
+    re-serialises the HTML — at a cost of more than half the export.
+    """
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class PageExporter(base):  # type: ignore[misc, valid-type]
+        def from_notebook_node(self, nb, resources=None, **kw):
+            # What HTMLExporter.from_notebook_node does before its BeautifulSoup pass.
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            highlight_code = self.filters.get("highlight_code", Highlight2HTML(pygments_lexer=lexer, parent=self))
+            resources = self._init_resources(resources)
+            filter_data_type = WidgetsDataTypeFilter(
+                notebook_metadata=self._nb_metadata, parent=self, resources=resources
+            )
+            self.register_filter("highlight_code", highlight_code)
+            self.register_filter("filter_data_type", filter_data_type)
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return PageExporter
 
 
 def stylesheet() -> str:
@@ -333,18 +363,8 @@ def navigation(out: Path, folder: str, lang: str) -> dict:
 
 
 def _listed_files(report_dir: Path) -> list[str]:
-    """The files a report folder's ``artifacts.json`` lists.
-
-    Read here without importing the report package, which loads pandas and matplotlib: a build with
-    nothing to do stays fast.
-    """
-    import json
-
-    try:
-        listed = json.loads((report_dir / "artifacts.json").read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    return [f for f in listed if isinstance(f, str)] if isinstance(listed, list) else []
+    """The files a report folder's ``artifacts.json`` lists (none when it is missing or malformed)."""
+    return read_manifest(report_dir) or []
 
 
 def refresh_navigation(out: Path, write: Callable[[Path, str], None]) -> list[Path]:
@@ -540,10 +560,13 @@ def site_facts(out: Path, data: Path | None, write: Callable[[Path, str], None])
             return stored["summaries"], stored["version"]
     except (OSError, ValueError, KeyError, AttributeError):
         pass
-    from .dataset import check_dataset
+    from .dataset import DataValidationError, load_dataset
     from .site import edition_summaries
 
-    dataset, _ = check_dataset(data)
+    try:
+        dataset = load_dataset(data)  # validated once per process (the build has just done it)
+    except DataValidationError:
+        dataset = None
     summaries = None if dataset is None else {code: edition_summaries(dataset, code) for code in languages()}
     version = cache.data_hash(data)[:12]
     changelog = data / CHANGELOG

@@ -36,7 +36,9 @@ def catalogue(lang: str) -> dict[str, Any]:
     if lang not in languages():
         raise KeyError(f"no catalogue for language {lang!r} (available: {', '.join(languages())})")
     raw = resources.files(__package__).joinpath("catalogue", f"{lang}.yaml").read_text(encoding="utf-8")
-    return _flatten(yaml.safe_load(raw))
+    # libyaml's safe loader where present: the same documents, parsed ~30x faster (a build with nothing to
+    # do reads both catalogues for the site's pages).
+    return _flatten(yaml.load(raw, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
 
 
 def _flatten(tree: dict[str, Any], prefix: str = "") -> dict[str, Any]:

@@ -8,26 +8,13 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from pathlib import Path, PurePosixPath
 
 import pandas as pd
 
-MANIFEST = "artifacts.json"
+from ..reportfiles import FORMULA_STARTS, MANIFEST, neutralise_cell, read_manifest
 
-#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def neutralise_cell(value: str) -> str:
-    """A CSV cell safe to open in a spreadsheet: one beginning with ``= + - @``, tab or CR gets a leading ``'``.
-
-    Numbers (``-3``, ``+1.5e3``) stay as they are: a spreadsheet reads them as numbers, not formulas.
-    """
-    if value.startswith(FORMULA_STARTS) and not _NUMBER.fullmatch(value):
-        return "'" + value
-    return value
+__all__ = ["FORMULA_STARTS", "MANIFEST", "Artifacts", "neutralise_cell", "read_manifest", "spreadsheet_safe"]
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -77,14 +64,3 @@ class Artifacts:
         path = self.root / MANIFEST
         path.write_text(json.dumps({"files": sorted(self.files)}, indent=1) + "\n", encoding="utf-8")
         return path
-
-
-def read_manifest(report_dir: Path) -> list[str] | None:
-    """The files listed in a report folder's ``artifacts.json``, or ``None`` when it is missing or malformed."""
-    try:
-        listed = json.loads((Path(report_dir) / MANIFEST).read_text(encoding="utf-8"))["files"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    if not isinstance(listed, list) or not all(isinstance(f, str) for f in listed):
-        return None
-    return listed
