@@ -148,7 +148,11 @@ def test_every_image_loads_and_says_what_it_shows(mini_reports, visit):
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
 def test_a_phone_never_scrolls_the_page_sideways_and_charts_stay_legible(mini_reports, visit, lang):
-    for path in (mini_reports / "index.html", mini_reports / "2023" / lang / "report.html"):
+    for path in (
+        mini_reports / "index.html",
+        mini_reports / "trends" / lang / "report.html",
+        mini_reports / "2023" / lang / "report.html",
+    ):
         v = visit(path, PHONE)
         width = v.page.evaluate("document.documentElement.scrollWidth")
         assert width <= PHONE, f"{path}: {width}px wide at {PHONE}px"
@@ -200,7 +204,16 @@ def test_reports_link_to_each_other_and_the_index(mini_reports, visit):
     v = visit(mini_reports / "2022" / "en" / "report.html")
     nav = v.page.locator(".site-nav a")
     hrefs = [nav.nth(i).get_attribute("href") for i in range(nav.count())]
-    assert hrefs == ["../../index.html", "../ar/report.html", "../../2023/en/report.html"]
+    assert hrefs == [
+        "../../index.html",
+        "../ar/report.html",
+        "../../2023/en/report.html",
+        "../../trends/en/report.html",
+    ]
+    trends = visit(mini_reports / "trends" / "en" / "report.html")
+    nav = trends.page.locator(".site-nav a")
+    hrefs = [nav.nth(i).get_attribute("href") for i in range(nav.count())]
+    assert hrefs[:2] == ["../../index.html", "../ar/report.html"]
     files = v.page.eval_on_selector_all(".report-files a", "links => links.map(a => a.getAttribute('href'))")
     assert any(f.startswith("tables/") and f.endswith(".csv") for f in files)
     assert any(f.startswith("figures/") and f.endswith(".svg") for f in files)
@@ -216,6 +229,7 @@ def test_accessibility_scan_finds_nothing_serious(mini_reports, visit, width):
         mini_reports / "index.html",
         mini_reports / "2023" / "en" / "report.html",
         mini_reports / "2023" / "ar" / "report.html",
+        mini_reports / "trends" / "ar" / "report.html",
     ):
         v = visit(path, width)
         results = axe.run(v.page)
@@ -305,7 +319,7 @@ def test_accessibility_scan_of_the_shipped_report(shipped_site, visit):
     axe = Axe()
     # The longest page at desktop width (about 12 s a scan); the index and the Arabic page are scanned on the
     # small data set's site at phone width.
-    for path in (max(shipped_site.glob("[0-9][0-9][0-9][0-9]/en/report.html")),):
+    for path in (max(shipped_site.glob("[0-9][0-9][0-9][0-9]/en/report.html")), shipped_site / "trends/en/report.html"):
         violations = axe.run(visit(path).page).response["violations"]
         serious = [
             (x["id"], x["impact"], len(x["nodes"])) for x in violations if x["impact"] in ("serious", "critical")
