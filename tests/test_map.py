@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from pathlib import Path
 
@@ -222,7 +223,7 @@ def test_the_map_is_in_the_built_report_with_its_count_of_unnamed_countries(mini
         assert 'id="fig-delegations_map"' in page
         assert (folder / "figures" / "delegations_map.png").is_file()
         assert (folder / "figures" / "delegations_map.svg").is_file()
-    page = (mini_reports / "2023" / "en" / "report.html").read_text(encoding="utf-8")
+    page = html.unescape((mini_reports / "2023" / "en" / "report.html").read_text(encoding="utf-8"))
     assert f"By the organisers' count, {total} countries took part" in page
     assert f"{total - named} others are not named" in page
 
