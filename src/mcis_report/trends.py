@@ -9,6 +9,7 @@ frames or targets, so the shares of one edition can add up to more than 1.
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Iterable, Sequence
 
 import pandas as pd
@@ -42,6 +43,9 @@ KEY_FRAMES = (
 SOURCE_STRENGTH = ("official", "wire", "news", "analysis", "blog")
 #: The sides of the host comparison: the host, the Western delegations, every other state.
 SIDES = ("host", "partners", "western")
+#: :func:`coded_claims` of the last few datasets (by identity, checked through a weak reference): every
+#: function here starts from it, and a report calls them many times on the same loaded data.
+_CODED: dict[int, tuple[weakref.ref, pd.DataFrame]] = {}
 
 
 def held_years(ds: Dataset) -> list[int]:
@@ -142,6 +146,9 @@ def side_of(ds: Dataset, year: int, country: object) -> str | None:
 def coded_claims(ds: Dataset) -> pd.DataFrame:
     """All claims with their year, side (:func:`side_of`) and speaker group.
 
+    Computed once per loaded dataset and reused (a copy each time): change data through a new
+    :class:`~mcis_report.dataset.Dataset` (``load_dataset`` or ``Dataset.copy``), not in place.
+
     Parameters
     ----------
     ds : Dataset
@@ -160,6 +167,9 @@ def coded_claims(ds: Dataset) -> pd.DataFrame:
     >>> sorted(set(trends.coded_claims(ds)["side"].dropna()))
     ['host', 'partners', 'western']
     """
+    cached = _CODED.get(id(ds))
+    if cached is not None and cached[0]() is ds:
+        return cached[1].copy()
     c = an.claims_for(ds)
     c["year"] = c["year"].astype(int)
     western = {y: an.western_states(ds, y) for y in set(c["year"])}
@@ -176,7 +186,10 @@ def coded_claims(ds: Dataset) -> pd.DataFrame:
             sides.append("partners")
     c["side"] = sides
     c["group"] = [an.speaker_group_of(ds, a, r) for a, r in zip(c["country"], c["region"], strict=True)]
-    return c
+    if len(_CODED) >= 4:
+        _CODED.clear()
+    _CODED[id(ds)] = (weakref.ref(ds), c)
+    return c.copy()
 
 
 def _shares(claims: pd.DataFrame, column: str, by: str, categories: Sequence[str], th: Thresholds) -> pd.DataFrame:
@@ -686,18 +699,31 @@ def participation_series(
     >>> sorted(set(t["qualifier"].dropna())) <= ["approx", "exact", "more_than"]
     True
     """
-    frames = []
-    for metric in metrics:
-        f = an.participation_by_year(ds, metric).assign(metric=metric)
-        f["source_ids"] = [
-            () if pd.isna(value) else tuple(an.figure_value(ds, int(year), metric)["source_ids"])  # type: ignore[index]
-            for year, value in zip(f["year"], f["value"], strict=True)
-        ]
-        frames.append(f)
-    frame = pd.concat(frames, ignore_index=True)
+    rows = []
+    for _, ed in ds.editions.sort_values("year").iterrows():
+        year = int(ed["year"])
+        # One headline table per edition serves every metric (the columns of participation_by_year).
+        figures = an.headline_figures(ds, year).set_index("metric") if ed["status"] == "held" else None
+        for metric in metrics:
+            fig = figures.loc[metric] if figures is not None and metric in figures.index else None
+            rows.append(
+                {
+                    "year": year,
+                    "status": ed["status"],
+                    "western_participation": ed["western_participation"],
+                    "metric": metric,
+                    "value": None if fig is None else fig["value"],
+                    "low": None if fig is None else fig["low"],
+                    "high": None if fig is None else fig["high"],
+                    "qualifier": None if fig is None else fig["qualifier"],
+                    "timing": None if fig is None else fig["timing"],
+                    "source_ids": () if fig is None else tuple(fig["source_ids"]),
+                }
+            )
+    frame = pd.DataFrame(rows)
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("Float64")
-    return frame.drop(columns="number")
+    return frame
 
 
 # --- findings across editions ----------------------------------------------------------------------------
