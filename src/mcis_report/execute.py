@@ -239,8 +239,8 @@ class KernelWorker:
 
 
 #: One thread for the numeric libraries of a kernel (unless the environment says otherwise): the build runs
-#: one kernel per CPU, and a BLAS pool per kernel would make them fight over the same CPUs (spinning
-#: threads cost a 2-CPU build a quarter more CPU time), for arrays too small to gain from threads.
+#: one kernel per CPU, so a BLAS thread pool per kernel could only compete for the same CPUs, for arrays
+#: too small to gain from threads.
 KERNEL_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 
 
