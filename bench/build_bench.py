@@ -13,13 +13,17 @@ seconds of all processes, printed beside each wall time, show the work done what
                    build;
 - ``naive_s``      for each report, the ``papermill`` CLI then ``jupyter nbconvert --to html --no-input``,
                    one after the other;
-- ``cold_s``       ``mcis-report build`` with an empty output folder;
+- ``cold_s``       ``mcis-report build`` with an empty output folder (with ``--edition all``: every edition
+                   and the trends report, as the build does);
+- ``cold_no_trends_s`` the same with ``--no-trends``: ``cold_s / cold_no_trends_s - 1`` is what the trends
+                   report adds to the build (``trends_added``);
 - ``noop_s``       ``mcis-report build`` again with nothing changed;
 - ``one_change_s`` ``mcis-report build`` after changing one data file (a figure in figures.csv).
 
 Usage: ``python bench/build_bench.py [--edition all|YEAR] [--lang en|all] [--repeat 3] [--skip naive]``
 (``--skip`` leaves out measures, e.g. the slow ``naive``; ``--runs`` is another name for ``--repeat``).
-Targets on a quiet 2-core machine: cold_s / floor_par_s <= 1.25, naive_s / cold_s >= 3.5, noop_s <= 0.3.
+Targets on a quiet 2-core machine: cold_s / floor_par_s <= 1.25, naive_s / cold_s >= 3.5, noop_s <= 0.3,
+trends_added <= 0.15.
 The last line is one JSON object: every median, the ratios, ``workers``, ``cpus`` and the load average
 before and after the measurements (``load``; a busy machine blurs the figures).
 """
@@ -40,6 +44,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOK = ROOT / "src" / "mcis_report" / "notebooks" / "edition_report.ipynb"
+TRENDS_NOTEBOOK = NOTEBOOK.with_name("trends_report.ipynb")
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT / "src"))  # this checkout's package, here and (see this_checkout) in every process
 
@@ -50,8 +55,12 @@ from mcis_report import report
 data, out, units = sys.argv[1], Path(sys.argv[2]), sys.argv[3:]
 for unit in units:
     year, lang = unit.split("/")
-    ctx = report.ReportContext.open(int(year), lang, data, out)
-    page = report.render_report(ctx, "edition")  # every registered part, as the notebook does
+    if year == "trends":  # the report across editions, as its notebook does
+        ctx = report.ReportContext.open_trends(lang, data, out)
+        page = report.render_report(ctx, "trends")
+    else:
+        ctx = report.ReportContext.open(int(year), lang, data, out)
+        page = report.render_report(ctx, "edition")  # every registered part, as the notebook does
     (ctx.out_dir / "report.html").write_text(page, encoding="utf-8")
 """
 
@@ -68,8 +77,12 @@ def render(job):
 
     data, out, unit = job
     year, lang = unit.split("/")
-    ctx = report.ReportContext.open(int(year), lang, data, out)
-    page = report.render_report(ctx, "edition")
+    if year == "trends":
+        ctx = report.ReportContext.open_trends(lang, data, out)
+        page = report.render_report(ctx, "trends")
+    else:
+        ctx = report.ReportContext.open(int(year), lang, data, out)
+        page = report.render_report(ctx, "edition")
     (ctx.out_dir / "report.html").write_text(page, encoding="utf-8")
 
 
@@ -112,7 +125,8 @@ def units_for(edition: str, lang: str) -> list[str]:
     years = load_dataset(ROOT / "data").years
     chosen = years if edition == "all" else [int(edition)]
     langs = languages() if lang == "all" else (lang,)
-    return [f"{y}/{code}" for y in chosen for code in langs]
+    trends = [f"trends/{code}" for code in langs] if edition == "all" else []  # built with "all", as the build does
+    return [f"{y}/{code}" for y in chosen for code in langs] + trends
 
 
 def floor(units: list[str], work: Path) -> float:
@@ -127,7 +141,9 @@ def floor_par(units: list[str], work: Path, workers: int) -> float:
     script = work / "floor_par.py"
     script.write_text(FLOOR_PAR_SCRIPT, encoding="utf-8")
     # In the build's order (newest edition first), so that the two differ by overhead, not by scheduling.
-    ordered = sorted(units, key=lambda unit: -int(unit.split("/")[0]))
+    years = [int(u.split("/")[0]) for u in units if not u.startswith("trends/")]
+    latest = max(years, default=0)  # the trends report counts as the latest edition, as in the build
+    ordered = sorted(units, key=lambda unit: -latest if unit.startswith("trends/") else -int(unit.split("/")[0]))
     # One BLAS thread per process, as the build gives its kernels: one process per CPU already fills them.
     env = {**this_checkout(), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     return timed([sys.executable, str(script), str(workers), str(ROOT / "data"), str(out), *ordered], env=env)
@@ -148,14 +164,13 @@ def naive(units: list[str], work: Path) -> float:
     for unit in units:
         year, lang = unit.split("/")
         executed = out / f"{year}-{lang}.ipynb"
+        notebook, edition = (TRENDS_NOTEBOOK, []) if year == "trends" else (NOTEBOOK, ["-p", "edition", year])
         total += timed(
             [
                 str(BIN / "papermill"),
-                str(NOTEBOOK),
+                str(notebook),
                 str(executed),
-                "-p",
-                "edition",
-                year,
+                *edition,
                 "-p",
                 "lang",
                 lang,
@@ -220,6 +235,11 @@ def main() -> None:
             shutil.rmtree(out, ignore_errors=True)
             return ours(args.edition, args.lang, out, data)
 
+        def cold_no_trends() -> float:
+            out = work / "cold_no_trends"
+            shutil.rmtree(out, ignore_errors=True)
+            return ours(args.edition, args.lang, out, data, ("--no-trends",))
+
         def noop() -> float:
             return ours(args.edition, args.lang, work / "cold", data)
 
@@ -237,9 +257,12 @@ def main() -> None:
             "floor_par_s": lambda: floor_par(units, work, workers),
             "naive_s": lambda: naive(units, work),
             "cold_s": cold,
+            "cold_no_trends_s": cold_no_trends,
             "noop_s": noop,
             "one_change_s": one_change,
         }
+        if not any(u.startswith("trends/") for u in units):
+            measures.pop("cold_no_trends_s")  # nothing to leave out
         chosen = {n: m for n, m in measures.items() if n not in args.skip and n.removesuffix("_s") not in args.skip}
         samples: dict[str, list[float]] = {name: [] for name in chosen}
         cpu: dict[str, list[float]] = {name: [] for name in chosen}
@@ -269,11 +292,15 @@ def main() -> None:
         "cold_floor_par": ratio("cold_s", "floor_par_s"),
         "cold_floor": ratio("cold_s", "floor_s"),
         "naive_cold": ratio("naive_s", "cold_s"),
+        "trends_added": None
+        if ratio("cold_s", "cold_no_trends_s") is None
+        else round(ratio("cold_s", "cold_no_trends_s") - 1, 2),
     }
     for label, key, target in (
         ("cold_s / floor_par_s", "cold_floor_par", "<= 1.25"),
         ("cold_s / floor_s    ", "cold_floor", "(one process; for reference)"),
         ("naive_s / cold_s    ", "naive_cold", ">= 3.5"),
+        ("trends report adds  ", "trends_added", "<= 0.15 (cold_s / cold_no_trends_s - 1)"),
     ):
         if ratios[key] is not None:
             print(f"{label} = {ratios[key]:.2f}   target {target}")

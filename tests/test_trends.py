@@ -164,6 +164,7 @@ def test_default_units_are_the_latest_edition_and_the_trends_report():
     assert [u.name for u in build.resolve_units("2022", "en", [2022, 2023])] == ["2022/en"]
     with pytest.raises(build.UsageError, match="trends"):
         build.resolve_units("2019", "en", [2022, 2023])
+    assert [u.name for u in build.resolve_units("all", "en", [2022, 2023], trends=False)] == ["2022/en", "2023/en"]
 
 
 def test_the_mini_build_writes_the_trends_report_in_both_languages(mini_reports):

@@ -108,11 +108,12 @@ def held_years(data_dir: Path) -> list[int] | None:
     return years or None
 
 
-def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> list[Unit]:
+def resolve_units(edition: str | int | None, lang: str, years: list[int], trends: bool = True) -> list[Unit]:
     """The reports asked for; raises :class:`UsageError` listing valid values.
 
     No edition: the latest edition and the trends report; ``all``: every edition and the trends report;
-    ``trends``: the trends report only; a year: that edition only.
+    ``trends``: the trends report only; a year: that edition only. ``trends=False`` leaves the trends
+    report out of the first two.
     """
     valid_langs = languages()
     langs = list(valid_langs) if lang == "all" else [lang]
@@ -132,7 +133,7 @@ def resolve_units(edition: str | int | None, lang: str, years: list[int]) -> lis
             raise UsageError(f"unknown edition {edition!r}; valid: {', '.join(map(str, years))}, all, {TRENDS}")
         return [Unit(year, code) for code in langs]
     editions = [Unit(y, code) for y in chosen for code in langs]
-    return editions + [Unit(years[-1], code, TRENDS) for code in langs]
+    return editions + ([Unit(years[-1], code, TRENDS) for code in langs] if trends else [])
 
 
 def declared_parameters(notebook: Path) -> set[str]:
@@ -622,11 +623,13 @@ def build_reports(
     timeout: int | None = None,
     notebook: str | Path | None = None,
     pdf: bool = False,
+    trends: bool = True,
 ) -> list[Path]:
     """Build the requested reports; returns their ``report.html`` paths (``pdf``: also ``report.pdf``).
 
     ``notebook`` is the report notebook to run (default: the package's ``edition_report.ipynb``); it is
-    checked with :func:`check_notebook` before anything starts.
+    checked with :func:`check_notebook` before anything starts. ``trends=False`` builds no trends report
+    (see :func:`resolve_units`).
 
     Raises :class:`UsageError` (bad parameter or data: nothing built) or :class:`BuildError` (a cell
     failed: that report's previous version is untouched; the other reports are still built).
@@ -648,7 +651,7 @@ def build_reports(
     if years is None:
         _validate(data)  # says precisely what is wrong with editions.csv
         raise UsageError(f"no held edition in {data / 'editions.csv'}")
-    units = resolve_units(edition, lang, years)
+    units = resolve_units(edition, lang, years, trends)
     notebook = check_notebook(NOTEBOOK if notebook is None else notebook)
     if any(u.report == TRENDS for u in units):
         check_notebook(TRENDS_NOTEBOOK, TRENDS_PARAMETERS)

@@ -52,6 +52,7 @@ def _build(args: argparse.Namespace) -> int:
             timeout=args.timeout,
             notebook=args.notebook,
             pdf=args.pdf,
+            trends=not args.no_trends,
         )
     except UsageError as exc:
         print(f"mcis-report: {exc}", file=sys.stderr)
@@ -183,6 +184,9 @@ def make_parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--pdf", action="store_true", help="also print each report to report.pdf with headless Chromium (A4)"
+    )
+    build.add_argument(
+        "--no-trends", action="store_true", help="leave the trends report out of the default and 'all' builds"
     )
     build.set_defaults(run=_build)
 
