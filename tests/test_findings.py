@@ -212,3 +212,20 @@ def test_key_findings_follow_the_data(ds):
 def test_groups_comparable_says_whether_any_group_can_be_tested_against_the_host(rich):
     assert fi.groups_comparable(rich, 2023) is True
     assert fi.groups_comparable(rich, 2023, fi.Thresholds(min_group_claims=10_000)) is False
+
+
+def test_key_findings_can_count_a_rise_and_a_fall_as_different_questions():
+    def shift(variant: str, effect: float) -> fi.Finding:
+        return fi.Finding(kind="era_shift", variant=variant, chapter="frames", strength="strong", effect=effect, n=100)
+
+    found = [shift("fell", 0.9), shift("fell", 0.8), shift("rose", 0.5)]
+    other = fi.Finding(kind="western", variant="changed", chapter="x", strength="strong", effect=0.4, n=1)
+    th = fi.Thresholds(key_min=1, key_max=6)
+    by_kind = fi.key_findings([*found, other], th, per_kind=1)
+    assert [(f.kind, f.variant) for f in by_kind] == [("era_shift", "fell"), ("western", "changed")]
+    by_question = fi.key_findings([*found, other], th, per_kind=1, kind_of=lambda f: (f.kind, f.variant))
+    assert [(f.kind, f.variant, f.effect) for f in by_question] == [
+        ("era_shift", "fell", 0.9),
+        ("era_shift", "rose", 0.5),
+        ("western", "changed", 0.4),
+    ]

@@ -225,7 +225,7 @@ def test_the_trends_report_on_the_shipped_data_has_its_charts_and_findings(shipp
         assert f'id="fig-{chart}"' in page or f"{chart}" in page
     assert ctx.out_dir.name == ctx.lang and ctx.out_dir.parent.name == "trends"
     assert page.count('class="key-findings"') == 1
-    found = fi.key_findings(tr.trend_findings(ctx.ds))
+    found = fi.key_findings(tr.trend_findings(ctx.ds), per_kind=1, kind_of=lambda f: (f.kind, f.variant))
     assert fi.DEFAULT.key_min <= len(found) <= fi.DEFAULT.key_max
     # Every edition is in the experts' table, and no share from a thin edition is drawn.
     table = pd.read_csv(ctx.out_dir / "tables" / "frame_shares_by_edition.csv")

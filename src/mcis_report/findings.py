@@ -17,7 +17,7 @@ a comparison). A thin edition's finding always leads (score 1.0 + 1).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -687,23 +687,31 @@ def edition_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[F
     return sorted(found, key=lambda f: (-f.score, kinds.index(f.kind)))
 
 
-def key_findings(findings: list[Finding], th: Thresholds = DEFAULT) -> list[Finding]:
-    """The key findings: the highest scores, at most ``key_max``, at most two of one kind.
+def key_findings(
+    findings: list[Finding],
+    th: Thresholds = DEFAULT,
+    per_kind: int = 2,
+    kind_of: Callable[[Finding], object] | None = None,
+) -> list[Finding]:
+    """The key findings: the highest scores, at most ``key_max``, at most ``per_kind`` of one kind.
 
     The per-kind limit keeps the key findings on different questions; when it leaves fewer than
-    ``key_min``, the next findings by score fill the list up to ``key_min``.
+    ``key_min``, the next findings by score fill the list up to ``key_min``. ``kind_of`` says what
+    counts as one kind (default: ``Finding.kind``; the trends report counts a rise and a fall apart).
     """
+    kind_of = (lambda f: f.kind) if kind_of is None else kind_of
     chosen: list[Finding] = []
     skipped: list[Finding] = []
-    per_kind: dict[str, int] = {}
+    counted: dict[object, int] = {}
     for f in findings:
         if len(chosen) >= th.key_max:
             break
-        if per_kind.get(f.kind, 0) >= 2:
+        kind = kind_of(f)
+        if counted.get(kind, 0) >= per_kind:
             skipped.append(f)
             continue
         chosen.append(f)
-        per_kind[f.kind] = per_kind.get(f.kind, 0) + 1
+        counted[kind] = counted.get(kind, 0) + 1
     for f in skipped:
         if len(chosen) >= th.key_min:
             break

@@ -219,7 +219,8 @@ def header(ctx: ReportContext) -> Section:
 @register(REPORT, "key")
 def key_findings(ctx: ReportContext) -> Section:
     """The 4–6 findings across editions with the highest score, each worded with its numbers."""
-    found = fi.key_findings(_findings(ctx), TH)
+    # One finding per question: a rise and a fall are different questions, two falls the same one.
+    found = fi.key_findings(_findings(ctx), TH, per_kind=1, kind_of=lambda f: (f.kind, f.variant))
     items = Markup("").join(Markup("<li>{}</li>").format(finding_sentence(ctx, f)) for f in found)
     return _section(
         ctx,
