@@ -257,3 +257,15 @@ def test_an_arc_needs_both_steps_to_pass(monkeypatch, mini, counts, expected):
     monkeypatch.setattr(tr, "era_frame_shares", lambda ds, frames=None, th=fi.DEFAULT: _three_eras(counts))
     found = tr.era_arc_findings(mini)
     assert [f.variant for f in found] == ([] if expected is None else [expected])
+
+
+def test_a_build_with_nothing_to_do_leaves_the_site_alone_but_restores_a_lost_index(mini_reports, tmp_path):
+    out = tmp_path / "out"
+    shutil.copytree(mini_reports, out)
+    index = out / "index.html"
+    before = index.stat().st_mtime_ns
+    build.build_reports("all", "all", MINI, out, jobs=1)
+    assert index.stat().st_mtime_ns == before  # nothing changed: the site was not written again
+    index.unlink()
+    build.build_reports("all", "all", MINI, out, jobs=1)
+    assert index.is_file()  # a missing index is written even when every report is up to date

@@ -543,6 +543,32 @@ def write_index(out: Path, data: Path | None = None) -> Path:
     return write_site(out, data, atomic_write)
 
 
+#: What the site around the reports (index, changelog page, navigation) was last written from.
+SITE_KEY = ".mcis-site.key"
+
+
+def _site_key(out: Path, data: Path) -> str:
+    """Hash of what the site pages depend on: the data, the package (code, catalogues, templates), the pages."""
+    import hashlib
+
+    pages = sorted(p.relative_to(out).as_posix() for p in out.glob("*/*/report.html"))
+    digest = hashlib.sha256()
+    for part in (cache.data_hash(data), cache.package_hash(), *pages):
+        digest.update(part.encode("utf-8") + b"\0")
+    changelog = data / "CHANGELOG.md"
+    digest.update(changelog.read_bytes() if changelog.is_file() else b"<no changelog>")
+    return digest.hexdigest()
+
+
+def _site_current(out: Path, key: str) -> bool:
+    """Whether the site was written from ``key`` and its index is still there: a build with nothing to do skips it."""
+    try:
+        stored = (out / SITE_KEY).read_text(encoding="utf-8").strip()
+    except (OSError, UnicodeDecodeError):
+        return False
+    return stored == key and (out / "index.html").is_file()
+
+
 def write_pdfs(pages: list[Path], progress: Callable[[str], None]) -> list[Path]:
     """``report.pdf`` beside each page, printed by headless Chromium (checked before the build starts).
 
@@ -670,7 +696,10 @@ def build_reports(
         try:
             plans = plan_units(units, data, out, force, notebook)
             failures = _run_plans(plans, data, out, progress, jobs, timeout)
-            write_index(out, data)
+            site_key = _site_key(out, data)
+            if failures or any(p.action != "fresh" for p in plans) or not _site_current(out, site_key):
+                write_index(out, data)
+                atomic_write(out / SITE_KEY, site_key + "\n")
             if pdf:
                 write_pdfs([p.folder / "report.html" for p in plans], progress)
         finally:

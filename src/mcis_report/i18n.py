@@ -12,7 +12,6 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
 from babel import Locale, UnknownLocaleError
 
 from .tables import DATA_LANGUAGES
@@ -35,6 +34,8 @@ def catalogue(lang: str) -> dict[str, Any]:
     """The flattened catalogue of ``lang`` (keys like ``chapter.glance.title``)."""
     if lang not in languages():
         raise KeyError(f"no catalogue for language {lang!r} (available: {', '.join(languages())})")
+    import yaml  # here, not at the top: a build with nothing to do reads no catalogue
+
     raw = resources.files(__package__).joinpath("catalogue", f"{lang}.yaml").read_text(encoding="utf-8")
     # libyaml's safe loader where present: the same documents, parsed ~30x faster (a build with nothing to
     # do reads both catalogues for the site's pages).

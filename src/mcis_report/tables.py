@@ -7,6 +7,7 @@ dictionary test, so a column's rules are written down exactly once.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 # Column kinds understood by the validator.
 #   text    free text                       id      unique key matching `pattern`
@@ -32,7 +33,15 @@ class Column:
     min_value: int | None = None
     max_value: int | None = None
     min_items: int = 0
-    description: str = ""
+    template: str = ""  # the description; ``{language}`` names the column's language
+    language: str | None = None  # for a localised column (see :func:`localised`)
+
+    @property
+    def description(self) -> str:
+        """What the column holds, in English (a localised column's language named from CLDR on demand)."""
+        if self.language is None:
+            return self.template
+        return self.template.format(language=language_name(self.language))
 
 
 @dataclass(frozen=True)
@@ -64,7 +73,7 @@ def _sources() -> Column:
         "list",
         ref="sources.source_id",
         min_items=1,
-        description="Sources for the row, ';'-separated ids from sources.csv",
+        template="Sources for the row, ';'-separated ids from sources.csv",
     )
 
 
@@ -73,8 +82,12 @@ def _sources() -> Column:
 DATA_LANGUAGES = ("en", "ar")
 
 
+@cache
 def language_name(lang: str) -> str:
-    """English name of a language code (``"ar"`` -> ``"Arabic"``), from CLDR via Babel."""
+    """English name of a language code (``"ar"`` -> ``"Arabic"``), from CLDR via Babel.
+
+    Cached: the table specs call it for every localised column when the module is imported.
+    """
     from babel import Locale
 
     return str(Locale.parse(lang).get_display_name("en"))
@@ -87,7 +100,8 @@ def localised(stem: str, description: str, *, kind: str = "text", required: bool
             localised_name(stem, lang),
             kind,
             required=required,
-            description=description.format(language=language_name(lang)),
+            template=description,
+            language=lang,
         )
         for lang in DATA_LANGUAGES
     )
@@ -104,25 +118,25 @@ SOURCES = Table(
     "sources",
     "sources.csv",
     (
-        Column("source_id", "id", pattern=r"^S\d{3,}$", description="Source id, S + three or more digits"),
-        Column("title", description="Short descriptive title"),
-        Column("publisher", description="Publishing organisation or outlet"),
-        Column("url", "url", description="Address of the page"),
-        Column("date", "pdate", required=False, description="Publication date (YYYY-MM-DD, YYYY-MM or YYYY)"),
-        Column("language", "lang", description=LANGUAGE_CODES_NOTE),
+        Column("source_id", "id", pattern=r"^S\d{3,}$", template="Source id, S + three or more digits"),
+        Column("title", template="Short descriptive title"),
+        Column("publisher", template="Publishing organisation or outlet"),
+        Column("url", "url", template="Address of the page"),
+        Column("date", "pdate", required=False, template="Publication date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        Column("language", "lang", template=LANGUAGE_CODES_NOTE),
         Column(
             "kind",
             "enum",
             choices=("official", "wire", "news", "analysis", "blog"),
-            description="Type of source",
+            template="Type of source",
         ),
         Column(
             "reliability",
             "enum",
             choices=("confirmed", "unverified"),
-            description="unverified = single weak source (blog, aggregator, repost) or year unclear",
+            template="unverified = single weak source (blog, aggregator, repost) or year unclear",
         ),
-        Column("note", required=False, description="Free note"),
+        Column("note", required=False, template="Free note"),
     ),
     key="source_id",
     description="Every source cited by any other table.",
@@ -135,20 +149,18 @@ EDITIONS = Table(
     "editions",
     "editions.csv",
     (
-        Column(
-            "year", "int", min_value=2000, max_value=2100, description="Calendar year; one row per year of the series"
-        ),
+        Column("year", "int", min_value=2000, max_value=2100, template="Calendar year; one row per year of the series"),
         Column(
             "number",
             "int",
             required=False,
             min_value=1,
             max_value=99,
-            description="Edition number (I = 1); empty for a year with no conference",
+            template="Edition number (I = 1); empty for a year with no conference",
         ),
-        Column("status", "enum", choices=("held", "not_held"), description="Whether the conference took place"),
-        Column("start_date", "date", required=False, description="First day (YYYY-MM-DD)"),
-        Column("end_date", "date", required=False, description="Last day (YYYY-MM-DD)"),
+        Column("status", "enum", choices=("held", "not_held"), template="Whether the conference took place"),
+        Column("start_date", "date", required=False, template="First day (YYYY-MM-DD)"),
+        Column("end_date", "date", required=False, template="Last day (YYYY-MM-DD)"),
         *localised("venue", "Venue, {language}", required=False),
         *localised("theme", "Central theme or official title, {language} (our wording)", required=False),
         *localised(
@@ -161,7 +173,7 @@ EDITIONS = Table(
             "western_participation",
             "enum",
             choices=WESTERN_PARTICIPATION,
-            description="Participation of Western/NATO governments",
+            template="Participation of Western/NATO governments",
         ),
         *localised("western_evidence", "What the evidence says, {language}", required=False),
         *localised("dates_note", "Conflicting dates reported, {language}", required=False),
@@ -187,22 +199,22 @@ FIGURES = Table(
     "figures",
     "figures.csv",
     (
-        Column("year", "int", ref="editions.year", description="Edition year"),
-        Column("metric", "enum", choices=METRICS, description="What is counted"),
-        Column("value", "int", min_value=0, description="Reported value"),
+        Column("year", "int", ref="editions.year", template="Edition year"),
+        Column("metric", "enum", choices=METRICS, template="What is counted"),
+        Column("value", "int", min_value=0, template="Reported value"),
         Column(
             "qualifier",
             "enum",
             choices=("exact", "approx", "more_than"),
-            description="exact, approx (about) or more_than ('800+')",
+            template="exact, approx (about) or more_than ('800+')",
         ),
         Column(
             "timing",
             "enum",
             choices=("pre_event", "at_event", "post_event", "retrospective"),
-            description="When the figure was reported",
+            template="When the figure was reported",
         ),
-        Column("used", "bool", description="true for the one value per (year, metric) the report uses"),
+        Column("used", "bool", template="true for the one value per (year, metric) the report uses"),
         *localised("note", "Note, {language}", required=False),
         _sources(),
     ),
@@ -227,32 +239,32 @@ DELEGATIONS = Table(
     "delegations",
     "delegations.csv",
     (
-        Column("delegation_id", "id", pattern=r"^D\d{3,}$", description="Delegation id, D + three or more digits"),
-        Column("year", "int", ref="editions.year", description="Edition year"),
+        Column("delegation_id", "id", pattern=r"^D\d{3,}$", template="Delegation id, D + three or more digits"),
+        Column("year", "int", ref="editions.year", template="Edition year"),
         Column(
             "country",
             "alpha3",
             required=False,
             ref="countries.alpha3",
-            description="ISO 3166-1 alpha-3 code (empty for an organisation)",
+            template="ISO 3166-1 alpha-3 code (empty for an organisation)",
         ),
         Column(
             "organisation",
             "text",
             required=False,
             ref="codebook.organisations",
-            description="Organisation id from codebook.yaml (empty for a country)",
+            template="Organisation id from codebook.yaml (empty for a country)",
         ),
         *localised("head", "Head of delegation, {language}", required=False),
         *localised("role", "Head's role at the time, {language}", required=False),
-        Column("rank", "enum", choices=RANKS, description="Rank category of the head"),
+        Column("rank", "enum", choices=RANKS, template="Rank category of the head"),
         Column(
             "attendance",
             "enum",
             choices=ATTENDANCE,
-            description="in_person, remote, written, or invited_only (attendance not confirmed)",
+            template="in_person, remote, written, or invited_only (attendance not confirmed)",
         ),
-        Column("note_en", required=False, description="Note, English"),
+        Column("note_en", required=False, template="Note, English"),
         _sources(),
     ),
     key="delegation_id",
@@ -266,22 +278,20 @@ STATEMENTS = Table(
     "statements",
     "statements.csv",
     (
-        Column("statement_id", "id", pattern=r"^ST\d{3,}$", description="Statement id, ST + three or more digits"),
-        Column("year", "int", ref="editions.year", description="Edition year"),
-        Column("date", "date", required=False, description="Date given (YYYY-MM-DD), inside the edition's year"),
+        Column("statement_id", "id", pattern=r"^ST\d{3,}$", template="Statement id, ST + three or more digits"),
+        Column("year", "int", ref="editions.year", template="Edition year"),
+        Column("date", "date", required=False, template="Date given (YYYY-MM-DD), inside the edition's year"),
         *localised("speaker", "Speaker, {language}"),
-        Column("country", "alpha3", required=False, ref="countries.alpha3", description="Speaker's country"),
-        Column(
-            "organisation", "text", required=False, ref="codebook.organisations", description="Speaker's organisation"
-        ),
+        Column("country", "alpha3", required=False, ref="countries.alpha3", template="Speaker's country"),
+        Column("organisation", "text", required=False, ref="codebook.organisations", template="Speaker's organisation"),
         *localised("role", "Role at the time, {language}"),
-        Column("form", "enum", choices=FORMS, description="Form of the statement"),
+        Column("form", "enum", choices=FORMS, template="Form of the statement"),
         Column(
             "delegation_id",
             "text",
             required=False,
             ref="delegations.delegation_id",
-            description="Delegation the speaker belonged to",
+            template="Delegation the speaker belonged to",
         ),
         *localised("session", "Session, {language}", required=False),
         _sources(),
@@ -295,42 +305,42 @@ CLAIMS = Table(
     "claims",
     "claims.csv",
     (
-        Column("claim_id", "id", pattern=r"^C\d{3,}$", description="Claim id, C + three or more digits"),
-        Column("statement_id", "text", ref="statements.statement_id", description="Statement coded"),
-        Column("frames", "list", ref="codebook.frames", min_items=1, description="Frame ids, ';'-separated"),
+        Column("claim_id", "id", pattern=r"^C\d{3,}$", template="Claim id, C + three or more digits"),
+        Column("statement_id", "text", ref="statements.statement_id", template="Statement coded"),
+        Column("frames", "list", ref="codebook.frames", min_items=1, template="Frame ids, ';'-separated"),
         Column(
             "targets",
             "list",
             required=False,
             ref="codebook.targets",
-            description="Actors blamed or warned against, ';'-separated",
+            template="Actors blamed or warned against, ';'-separated",
         ),
         Column(
             "regions",
             "list",
             ref="codebook.claim_regions",
             min_items=1,
-            description="Regions referred to, ';'-separated",
+            template="Regions referred to, ';'-separated",
         ),
         Column(
             "stance",
             "enum",
             choices=("critical", "supportive", "neutral"),
-            description="critical, supportive or neutral",
+            template="critical, supportive or neutral",
         ),
         Column(
             "article_points",
             "list",
             required=False,
             ref="codebook.article_points",
-            description="Points of the original article the claim bears on",
+            template="Points of the original article the claim bears on",
         ),
         *localised("paraphrase", "Our paraphrase, {language}"),
         _sources(),
         Column(
             "primary_text",
             "bool",
-            description="true when a cited source is the speaker's own published text (transcript or the "
+            template="true when a cited source is the speaker's own published text (transcript or the "
             "speaker's government's release of the speech)",
         ),
     ),
@@ -342,20 +352,20 @@ ARTICLE_CHECKS = Table(
     "article_checks",
     "article_checks.csv",
     (
-        Column("check_id", "id", pattern=r"^K\d{2}$", description="Check id, K + two digits"),
+        Column("check_id", "id", pattern=r"^K\d{2}$", template="Check id, K + two digits"),
         Column(
             "article_point",
             "text",
             required=False,
             ref="codebook.article_points",
-            description="Article point concerned",
+            template="Article point concerned",
         ),
         *localised("article_says", "What the article states, our paraphrase, {language}"),
         Column(
             "verdict",
             "enum",
             choices=("supported", "partly_supported", "contradicted", "unverified"),
-            description="What the sources show",
+            template="What the sources show",
         ),
         *localised("finding", "Finding, {language}"),
         _sources(),
@@ -368,14 +378,14 @@ ARTICLES = Table(
     "articles",
     "articles.csv",
     (
-        Column("article_id", "id", pattern=r"^A\d{2}$", description="Article id, A + two digits"),
-        Column("edition", "int", ref="editions.year", description="Year of the edition the article discusses"),
+        Column("article_id", "id", pattern=r"^A\d{2}$", template="Article id, A + two digits"),
+        Column("edition", "int", ref="editions.year", template="Year of the edition the article discusses"),
         *localised("title", "Title as published ({language}: translated where the article is in another language)"),
         *localised("outlet", "Outlet that published it, {language}", required=False),
-        Column("published", "pdate", required=False, description="Publication date (YYYY-MM-DD, YYYY-MM or YYYY)"),
-        Column("language", "lang", description="Language the article is written in, " + LANGUAGE_CODES_NOTE),
+        Column("published", "pdate", required=False, template="Publication date (YYYY-MM-DD, YYYY-MM or YYYY)"),
+        Column("language", "lang", template="Language the article is written in, " + LANGUAGE_CODES_NOTE),
         *localised("thesis", "The article's question and answer in one sentence, our paraphrase, {language}"),
-        Column("note_en", required=False, description="What is not known about the article, English"),
+        Column("note_en", required=False, template="What is not known about the article, English"),
     ),
     key="article_id",
     description="Articles the report answers; article_checks.csv checks the article whose id is A01.",
@@ -386,9 +396,9 @@ COUNTRIES = Table(
     "countries",
     "countries.csv",
     (
-        Column("alpha3", "alpha3", description="ISO 3166-1 alpha-3 code (English name from pycountry)"),
-        Column("name_ar", description="Usual Arabic name"),
-        Column("region", "text", ref="codebook.world_regions", description="World region id"),
+        Column("alpha3", "alpha3", template="ISO 3166-1 alpha-3 code (English name from pycountry)"),
+        Column("name_ar", template="Usual Arabic name"),
+        Column("region", "text", ref="codebook.world_regions", template="World region id"),
         _sources(),
     ),
     key="alpha3",
@@ -399,11 +409,11 @@ MEMBERSHIPS = Table(
     "memberships",
     "memberships.csv",
     (
-        Column("alpha3", "alpha3", ref="countries.alpha3", description="Member country"),
-        Column("organisation", "text", ref="codebook.blocs", description="NATO, EU, SCO, BRICS, CSTO or CIS"),
-        Column("joined", "int", min_value=1945, max_value=2100, description="Year of joining"),
-        Column("left", "int", required=False, min_value=1945, max_value=2100, description="Year of leaving"),
-        Column("note_en", required=False, description="Note, English"),
+        Column("alpha3", "alpha3", ref="countries.alpha3", template="Member country"),
+        Column("organisation", "text", ref="codebook.blocs", template="NATO, EU, SCO, BRICS, CSTO or CIS"),
+        Column("joined", "int", min_value=1945, max_value=2100, template="Year of joining"),
+        Column("left", "int", required=False, min_value=1945, max_value=2100, template="Year of leaving"),
+        Column("note_en", required=False, template="Note, English"),
         _sources(),
     ),
     description="Bloc memberships with the years that matter.",
@@ -417,7 +427,7 @@ EXPERT_READINGS = Table(
     "expert_readings",
     "expert_readings.csv",
     (
-        Column("year", "int", ref="editions.year", description="Edition year; must be a held edition"),
+        Column("year", "int", ref="editions.year", template="Edition year; must be a held edition"),
         *localised("analyses", "Published analyses compared (outlets, authors), {language}"),
         *localised("agreement", "Where our codes agree with them, {language} (our words)"),
         *localised("difference", "Where our codes differ from them, and why, {language} (our words)"),
@@ -425,7 +435,7 @@ EXPERT_READINGS = Table(
             "difference_kind",
             "enum",
             choices=DIFFERENCE_KINDS,
-            description="Why the codes differ: source_gap (texts not found), different_reading (same texts, "
+            template="Why the codes differ: source_gap (texts not found), different_reading (same texts, "
             "another reading), source_imbalance (one source weighs too much), no_analysis (no expert reading "
             "found), none (no difference)",
         ),
@@ -434,7 +444,7 @@ EXPERT_READINGS = Table(
             "list",
             required=False,
             ref="sources.source_id",
-            description="The analyses themselves, ';'-separated ids from sources.csv (kind analysis, news or "
+            template="The analyses themselves, ';'-separated ids from sources.csv (kind analysis, news or "
             "blog); empty when no copy was found",
         ),
     ),
