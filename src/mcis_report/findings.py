@@ -445,6 +445,42 @@ def groups_comparable(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> bool 
     )
 
 
+def group_gap_finding(
+    kind: str,
+    chapter: str,
+    speakers: tuple[str, int, int],
+    host: tuple[str, int, int],
+    th: Thresholds = DEFAULT,
+    source_ids: tuple[str, ...] = (),
+) -> Finding | None:
+    """A speaker group against the host, each as ``(id, critical claims, claims)``; ``None`` if the gap fails.
+
+    The test is :func:`share_test` with ``min_group_claims`` and ``min_points_group``. Effect: the gap in share, scaled so that 60 points count as 1. Used per edition and across editions.
+    """
+    (gid, critical, claims), (hid, host_critical, host_claims) = speakers, host
+    strength = share_test(critical, claims, host_critical, host_claims, th.min_group_claims, th.min_points_group, th)
+    if strength is None:
+        return None
+    gap = critical / claims - host_critical / host_claims
+    return Finding(
+        kind=kind,
+        variant="less_critical" if gap < 0 else "more_critical",
+        chapter=chapter,
+        strength=strength,
+        effect=min(1.0, abs(gap) / 0.6),
+        n=claims + host_claims,
+        values={
+            "group": gid,
+            "critical": critical,
+            "claims": claims,
+            "host_group": hid,
+            "host_critical": host_critical,
+            "host_claims": host_claims,
+        },
+        source_ids=source_ids,
+    )
+
+
 def group_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[Finding]:
     """Speaker groups whose share of critical claims differs from the host's (test: :func:`share_test`).
 
@@ -457,37 +493,16 @@ def group_findings(ds: Dataset, year: int, th: Thresholds = DEFAULT) -> list[Fin
     host = table[table["group"] == host_group].iloc[0]
     out = []
     for row in table[table["group"] != host_group].itertuples():
-        strength = share_test(
-            int(row.critical),
-            int(row.claims),
-            int(host.critical),
-            int(host.claims),
-            th.min_group_claims,
-            th.min_points_group,
+        found = group_gap_finding(
+            "group",
+            "partners",
+            (str(row.group), int(row.critical), int(row.claims)),
+            (host_group, int(host.critical), int(host.claims)),
             th,
+            tuple(row.source_ids),
         )
-        if strength is None:
-            continue
-        gap = row.share - host.share
-        out.append(
-            Finding(
-                kind="group",
-                variant="less_critical" if gap < 0 else "more_critical",
-                chapter="partners",
-                strength=strength,
-                effect=min(1.0, abs(gap) / 0.6),
-                n=int(row.claims) + int(host.claims),
-                values={
-                    "group": row.group,
-                    "critical": int(row.critical),
-                    "claims": int(row.claims),
-                    "host_group": host_group,
-                    "host_critical": int(host.critical),
-                    "host_claims": int(host.claims),
-                },
-                source_ids=tuple(row.source_ids),
-            )
-        )
+        if found is not None:
+            out.append(found)
     return out
 
 

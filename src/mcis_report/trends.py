@@ -23,6 +23,7 @@ from .findings import (
     Finding,
     Thresholds,
     compare_figures,
+    group_gap_finding,
     share_test,
     wilson_interval,
 )
@@ -924,30 +925,15 @@ def group_trend_findings(ds: Dataset, th: Thresholds = DEFAULT) -> list[Finding]
     h = host.iloc[0]
     out = []
     for row in table[~table["group"].isin(hosts)].itertuples():
-        strength = share_test(
-            int(row.critical), int(row.n), int(h.critical), int(h.n), th.min_group_claims, th.min_points_group, th
+        found = group_gap_finding(
+            "group_trend",
+            "partners",
+            (str(row.group), int(row.critical), int(row.n)),
+            (str(h.group), int(h.critical), int(h.n)),
+            th,
         )
-        if strength is None:
-            continue
-        gap = float(row.critical_share - h.critical_share)
-        out.append(
-            Finding(
-                kind="group_trend",
-                variant="less_critical" if gap < 0 else "more_critical",
-                chapter="partners",
-                strength=strength,
-                effect=min(1.0, abs(gap) / 0.6),
-                n=int(row.n) + int(h.n),
-                values={
-                    "group": row.group,
-                    "critical": int(row.critical),
-                    "claims": int(row.n),
-                    "host_group": h.group,
-                    "host_critical": int(h.critical),
-                    "host_claims": int(h.n),
-                },
-            )
-        )
+        if found is not None:
+            out.append(found)
     return sorted(out, key=lambda f: -f.score)
 
 
