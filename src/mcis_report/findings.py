@@ -455,7 +455,8 @@ def group_gap_finding(
 ) -> Finding | None:
     """A speaker group against the host, each as ``(id, critical claims, claims)``; ``None`` if the gap fails.
 
-    The test is :func:`share_test` with ``min_group_claims`` and ``min_points_group``. Effect: the gap in share, scaled so that 60 points count as 1. Used per edition and across editions.
+    The test is :func:`share_test` with ``min_group_claims`` and ``min_points_group``. Effect: the gap in
+    share, scaled so that 60 points count as 1. Used per edition and across editions.
     """
     (gid, critical, claims), (hid, host_critical, host_claims) = speakers, host
     strength = share_test(critical, claims, host_critical, host_claims, th.min_group_claims, th.min_points_group, th)
