@@ -36,6 +36,15 @@ def test_headline_figures_use_marked_value_and_keep_range(ds):
     assert bool(table.loc["countries", "conflicting"]) is False
 
 
+def test_one_figure_is_the_row_of_its_edition_table_for_every_edition_and_metric():
+    shipped = load_dataset("data")
+    for year in shipped.years:
+        table = an.headline_figures(shipped, year)
+        for metric in ("countries", "delegates", "ministers", "no_such_metric"):
+            rows = table[table["metric"] == metric].to_dict("records")
+            assert an.figure_value(shipped, year, metric) == (rows[0] if rows else None), (year, metric)
+
+
 def test_figures_follow_the_data(ds):
     ds.figures.loc[(ds.figures["year"] == 2023) & (ds.figures["metric"] == "countries"), "value"] = 77
     try:

@@ -109,6 +109,33 @@ def test_a_part_is_registered_once_and_its_errors_name_it(mini_dir, tmp_path, mo
     assert "part 'boom' of the broken report" in "".join(error.value.__notes__)
 
 
+def test_a_result_chapters_share_is_computed_once_per_report(mini_dir, tmp_path):
+    ctx = report.ReportContext.open(2023, "en", mini_dir, tmp_path)
+    calls = []
+    first = ctx.once("findings", lambda: calls.append(1) or ["found"])
+    assert ctx.once("findings", lambda: calls.append(1) or ["other"]) is first and calls == [1]
+    assert ctx.once("other", lambda: "x") == "x"
+    fresh = report.ReportContext.open(2023, "en", mini_dir, tmp_path / "next")
+    assert fresh.once("findings", lambda: ["again"]) == ["again"]  # nothing carries over to the next report
+
+
+def test_each_figure_is_laid_out_once_for_both_its_files(mini_dir, tmp_path, monkeypatch):
+    from matplotlib.layout_engine import ConstrainedLayoutEngine
+
+    runs = []
+    execute = ConstrainedLayoutEngine.execute
+    monkeypatch.setattr(ConstrainedLayoutEngine, "execute", lambda self, fig: runs.append(1) or execute(self, fig))
+    ctx = report.ReportContext.open(2023, "en", mini_dir, tmp_path)
+    _, ax = plt.subplots(figsize=(4, 3), layout="constrained")
+    ax.set_ylabel("a long label on the left")
+    ax.plot([1, 2], [3, 4])
+    ctx.figure(ax, "line", "Caption", "Alt")
+    assert runs == [1]
+    svg = (ctx.out_dir / "figures" / "line.svg").read_text()
+    png = (ctx.out_dir / "figures" / "line.png").read_bytes()
+    assert 'width="288pt" height="216pt"' in svg and png[16:24] == (400).to_bytes(4, "big") + (300).to_bytes(4, "big")
+
+
 def test_html_blocks_escape_plain_values_and_keep_markup():
     assert str(html.paragraph("<b>", Markup("<i>x</i>"))) == "<p>&lt;b&gt; <i>x</i></p>"
     assert str(html.bullet_list(["a&b"])) == "<ul><li>a&amp;b</li></ul>"

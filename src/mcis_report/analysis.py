@@ -83,6 +83,42 @@ def previous_edition_year(ds: Dataset, year: int) -> int | None:
     return earlier[-1] if earlier else None
 
 
+#: Columns of :func:`headline_figures`.
+HEADLINE_COLUMNS = [
+    "metric",
+    "value",
+    "qualifier",
+    "timing",
+    "low",
+    "high",
+    "reports",
+    "conflicting",
+    "source_ids",
+    "all_source_ids",
+]
+
+
+def _headline_row(metric: str, reports: list[dict]) -> dict:
+    """One metric's row of :func:`headline_figures` from its reports (rows of ``figures.csv``, as dicts).
+
+    Plain Python over a handful of rows: the reports ask for these figures hundreds of times per build.
+    """
+    used = next(r for r in reports if r["used"])
+    values = [int(r["value"]) for r in reports]
+    return {
+        "metric": metric,
+        "value": int(used["value"]),
+        "qualifier": used["qualifier"],
+        "timing": used["timing"],
+        "low": min(values),
+        "high": max(values),
+        "reports": len(reports),
+        "conflicting": len(set(values)) > 1,
+        "source_ids": tuple(used["source_ids"]),
+        "all_source_ids": tuple(dict.fromkeys(s for r in reports for s in r["source_ids"])),
+    }
+
+
 def headline_figures(ds: Dataset, year: int) -> pd.DataFrame:
     """One row per metric reported for ``year``: the value used, and the range of all reports.
 
@@ -107,36 +143,10 @@ def headline_figures(ds: Dataset, year: int) -> pd.DataFrame:
     >>> analysis.headline_figures(ds, 2023)[["metric", "value", "conflicting"]]  # doctest: +SKIP
     """
     figures = ds.figures[ds.figures["year"] == year]
-    rows = []
-    for metric, group in figures.groupby("metric", sort=False):
-        used = group[group["used"]].iloc[0]
-        rows.append(
-            {
-                "metric": metric,
-                "value": int(used["value"]),
-                "qualifier": used["qualifier"],
-                "timing": used["timing"],
-                "low": int(group["value"].min()),
-                "high": int(group["value"].max()),
-                "reports": len(group),
-                "conflicting": group["value"].nunique() > 1,
-                "source_ids": tuple(used["source_ids"]),
-                "all_source_ids": tuple(dict.fromkeys(s for ids in group["source_ids"] for s in ids)),
-            }
-        )
-    columns = [
-        "metric",
-        "value",
-        "qualifier",
-        "timing",
-        "low",
-        "high",
-        "reports",
-        "conflicting",
-        "source_ids",
-        "all_source_ids",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    reports: dict[str, list[dict]] = {}
+    for report in figures.to_dict("records"):
+        reports.setdefault(report["metric"], []).append(report)
+    return pd.DataFrame([_headline_row(m, r) for m, r in reports.items()], columns=HEADLINE_COLUMNS)
 
 
 def figure_value(ds: Dataset, year: int, metric: str) -> dict | None:
@@ -163,9 +173,9 @@ def figure_value(ds: Dataset, year: int, metric: str) -> dict | None:
     >>> ds = mcis_report.load_dataset("data")
     >>> analysis.figure_value(ds, 2023, "countries")["value"]  # doctest: +SKIP
     """
-    table = headline_figures(ds, year)
-    match = table[table["metric"] == metric]
-    return None if match.empty else match.iloc[0].to_dict()
+    figures = ds.figures
+    reports = figures[(figures["year"] == year) & (figures["metric"] == metric)]
+    return None if reports.empty else _headline_row(metric, reports.to_dict("records"))
 
 
 def participation_by_year(ds: Dataset, metric: str = "countries") -> pd.DataFrame:

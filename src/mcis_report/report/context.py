@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 from markupsafe import Markup
@@ -27,6 +27,8 @@ from .artifacts import Artifacts
 
 #: Folder of the report across editions under the output folder (beside the edition years).
 TRENDS_FOLDER = "trends"
+
+T = TypeVar("T")
 
 
 class ParameterError(ValueError):
@@ -46,9 +48,20 @@ class ReportContext:
     table_count: int = 0
     data_dir: Path | None = None  # the data folder, for the files beside the tables (the reliability study)
     artifacts: Artifacts = field(init=False)
+    _results: dict[Hashable, Any] = field(init=False, default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         self.artifacts = Artifacts(self.out_dir)
+
+    def once(self, key: Hashable, compute: Callable[[], T]) -> T:
+        """``compute()`` the first time ``key`` is asked for in this report, the same object afterwards.
+
+        For results several chapters use (the findings): the data does not change while a report is
+        rendered, and the context lives for one report only. Callers must not change what they get.
+        """
+        if key not in self._results:
+            self._results[key] = compute()
+        return self._results[key]  # type: ignore[no-any-return]
 
     @classmethod
     def open(
@@ -165,6 +178,8 @@ class ReportContext:
         self.figure_count += 1
         png = io.BytesIO()
         fig.savefig(png, format="png", metadata={"Software": None})
+        # The PNG's draw placed every axes; the SVG keeps that layout instead of computing it again.
+        fig.set_layout_engine("none")
         svg = io.BytesIO()
         fig.savefig(svg, format="svg", metadata={"Date": None})
         plt.close(fig)

@@ -62,7 +62,7 @@ def _article(ctx: ReportContext) -> pd.Series | None:
 
 
 def _findings(ctx: ReportContext) -> list[fi.Finding]:
-    return fi.edition_findings(ctx.ds, ctx.year, TH)
+    return ctx.once("edition_findings", lambda: fi.edition_findings(ctx.ds, ctx.year, TH))
 
 
 #: Parts that apply only to some editions; the others always apply.

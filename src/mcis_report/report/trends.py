@@ -41,11 +41,7 @@ def _sub(ctx: ReportContext, key: str) -> Markup:
 
 
 def _findings(ctx: ReportContext) -> list[fi.Finding]:
-    cache = ctx.__dict__.setdefault("_trend_findings", None)
-    if cache is None:
-        cache = tr.trend_findings(ctx.ds, TH)
-        ctx.__dict__["_trend_findings"] = cache
-    return cache
+    return ctx.once("trend_findings", lambda: tr.trend_findings(ctx.ds, TH))
 
 
 def _era(ctx: ReportContext, label: str) -> Markup:
