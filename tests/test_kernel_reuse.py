@@ -24,21 +24,28 @@ ds = mcis_report.load_dataset(data_dir)
 {
     "names": sorted(k for k in globals() if not k.startswith("_")),
     "cwd": os.getcwd(),
+    "last_outputs": [repr(globals().get(n)) for n in ("_", "__", "___")],
+    "open_figures": __import__("matplotlib.pyplot").pyplot.get_fignums(),
     "delegates": [int(v) for v in ds.figures.loc[ds.figures["metric"] == "delegates", "value"]],
 }"""
-# Another report notebook: it leaves a variable, a changed working directory and a changed dataset copy.
+# Another report notebook: it leaves a variable, a changed working directory, a changed dataset copy, an
+# open figure and outputs (the last ones are kept as _, __ and ___).
 LITTERING = """\
 import os
+import matplotlib.pyplot as plt
 import mcis_report
 leftover = mcis_report.load_dataset(data_dir)
 leftover.figures["value"] = 0
-os.chdir(os.path.dirname(os.getcwd()))"""
+os.chdir(os.path.dirname(os.getcwd()))
+plt.figure()
+"first output"
+"""
 
 
-def notebook(path: Path, source: str) -> Path:
+def notebook(path: Path, *sources: str) -> Path:
     parameters = new_code_cell('data_dir = "data"', metadata={"tags": ["parameters"]})
     path.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(new_notebook(cells=[parameters, new_code_cell(source)]), path)
+    nbformat.write(new_notebook(cells=[parameters, *map(new_code_cell, sources)]), path)
     return path
 
 
@@ -64,7 +71,8 @@ def test_reused_kernel_gives_the_bytes_of_a_fresh_one_across_notebooks(tmp_path,
     data = tmp_path / "data"
     shutil.copytree(MINI, data)
     other = notebook(tmp_path / "other" / "trends.ipynb", LITTERING)
-    probe = notebook(tmp_path / "editions" / "report.ipynb", PROBE)
+    # An output before the probe: IPython then shifts the last outputs (_ to __), leftovers included.
+    probe = notebook(tmp_path / "editions" / "report.ipynb", '"probe output"', PROBE)
     parameters = {"data_dir": str(data)}
 
     reused = worker_pair(other.parent, data)
@@ -74,6 +82,9 @@ def test_reused_kernel_gives_the_bytes_of_a_fresh_one_across_notebooks(tmp_path,
 
     assert probed(again)["cwd"] == str(probe.parent)
     assert "leftover" not in probed(again)["names"]
+    assert probed(again)["open_figures"] == []
+    # As in a new IPython session: `_` is the probe notebook's own output; nothing older is kept.
+    assert probed(again)["last_outputs"] == [repr("probe output"), repr(""), repr("")]
     for nb in (again, fresh):
         normalise(nb)
     assert notebook_bytes(again) == notebook_bytes(fresh)

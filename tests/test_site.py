@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import Markup
 
 from mcis_report import cli, export
 from mcis_report.dataset import load_dataset
@@ -96,15 +97,22 @@ def test_navigation_refresh_rewrites_only_pages_that_change(tmp_path):
 
 
 def test_page_aids_number_nothing_by_hand_and_label_every_cell():
-    body = (
-        '<h1 id="top">T</h1><section class="chapter" id="a"><h2>A</h2>'
-        '<div class="table-wrap"><table id="tab-t"><caption>C</caption><thead><tr><th scope="col">X</th>'
-        '<th scope="col">Y</th><th scope="col">Z</th></tr></thead><tbody><tr><td>1</td><td>2</td><td>3</td>'
-        "</tr></tbody></table></div>\n</section>"
-    )
+    from mcis_report.report import html
+
+    table = html.table("t", ["X", Markup("<abbr>Y</abbr>"), "Z"], [[1, "", "a<b"]], "Table 1", "C", csv_label="CSV")
+    assert '<table id="tab-t" class="stack">' in table and 'href="tables/t.csv">CSV</a></caption>' in table
+    assert '<td data-label="Y"></td>' in table  # an empty cell has no box: a card hides it
+    assert '<td data-label="X"><span class="cell">1</span></td>' in table
+    assert '<td data-label="Z"><span class="cell">a&lt;b</span></td>' in table
+    assert 'class="stack"' not in html.table("u", ["X", "Y"], [[1, 2]], "Table 2", "C")  # two columns stay a table
+    figure = html.figure("f", "AAAA", "Figure 1", "Cap", 'a"b', svg_label="SVG")
+    image = '<img src="data:image/png;base64,AAAA" alt="a&#34;b">'
+    assert f'<a class="figure-zoom" href="figures/f.svg">{image}</a>' in figure
+    assert 'Cap <a class="file-link" href="figures/f.svg">SVG</a></figcaption>' in figure
+
+    body = f'<h1 id="top">T</h1><section class="chapter" id="a"><h2>A</h2>{table}\n</section>'
     page = export.enhance(body, "en")
     assert page.count('<a href="#top">Back to top</a>') == 1
-    assert 'data-label="Y"' in page and 'class="stack"' in page and 'href="tables/t.csv"' in page
 
 
 def test_pdf_without_chromium_exits_2_before_any_kernel(mini_dir, tmp_path, monkeypatch, capsys):

@@ -34,7 +34,6 @@ OUTPUT_LIBRARIES = (
     "ipykernel",
     "jinja2",
     "mistune",
-    "beautifulsoup4",
     "pillow",
     "Babel",
     "MarkupSafe",

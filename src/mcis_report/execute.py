@@ -49,11 +49,23 @@ mcis_report.charts.set_theme()
 plt.subplots()[0].savefig(__import__("io").BytesIO(), format="png")
 plt.close("all")
 {load}"""
-# Before each report: a clean namespace, and the notebook's folder as the working directory (where a
-# fresh kernel for that notebook would start). Imported modules stay, with the data they cache.
+# Before each report: a clean namespace, no open figure, and the notebook's folder as the working
+# directory (where a fresh kernel for that notebook would start). Imported modules stay, with the data they
+# cache. It clears what `%reset -f` clears (names, input and output history, the last outputs), without
+# the two full garbage collections `%reset` runs, which took ~0.3 s per report with the package loaded.
 RESET = """\
-get_ipython().run_line_magic('reset', '-f')
-__import__('os').chdir({folder!r})
+def _mcis_reset(shell, folder):
+    hook, full = shell.displayhook, shell.displayhook.do_full_cache
+    hook.do_full_cache = False  # skips the output-cache flush and its garbage collection...
+    try:
+        shell.reset(new_session=False)  # ... in here, which empties the namespace (this function too)
+    finally:
+        hook.do_full_cache = full
+    hook._ = hook.__ = hook.___ = ""  # ... so the last outputs are dropped here
+    shell.user_ns.update(_="", __="", ___="")
+    __import__("matplotlib.pyplot").pyplot.close("all")
+    __import__("os").chdir(folder)
+_mcis_reset(get_ipython(), {folder!r})
 """
 # Print and forget the warnings collected since the last call (one JSON list on stdout); clear the
 # warning registries so that a reused kernel reports the same warnings as a fresh one.

@@ -180,66 +180,24 @@ def export_html(nb, lang: str, title: str, nav: dict | None = None) -> str:
 
 # --- what the page adds to the report parts' HTML ----------------------------------------------------------
 
-_TABLE = re.compile(r'<table id="tab-([\w-]+)">.*?</table>', re.DOTALL)
-_FIGURE = re.compile(r'<figure id="fig-([\w-]+)"><img ([^>]*)>(.*?)</figcaption>', re.DOTALL)
 _CHAPTER_END = re.compile(r"\n?</section>")
 
 
 def enhance(body: str, lang: str) -> str:
-    """Add the reader aids the report parts leave to the page.
+    """Add the reader aids that depend on the page: a "back to top" link at the end of every chapter.
 
-    Per-chapter "back to top" links, table cells that know their column (stacked as cards on a phone),
-    and links to each table's CSV and figure's SVG.
-
-    Only markup our own report parts write is touched (``<table id="tab-…">``, ``<figure id="fig-…">``,
-    ``<section class="chapter">``); the text inside is already escaped.
+    The top is the report's title where the page has one (``id="top"``), else its navigation. Only the
+    chapters our own report parts write are touched (``<section class="chapter">``). The other aids are
+    written with the parts: tables as cards on a phone and CSV links (:func:`mcis_report.report.html.table`),
+    figure zoom and SVG links (:func:`mcis_report.report.html.figure`).
     """
+    if '<section class="chapter"' not in body:
+        return body
     target = "#top" if 'id="top"' in body else "#site-nav"
     to_top = Markup('\n<p class="to-top"><a href="{}">{}</a></p>\n</section>').format(
         target, text("meta.back_to_top", lang)
     )
-    body = _CHAPTER_END.sub(lambda m: str(to_top), body) if '<section class="chapter"' in body else body
-    body = _TABLE.sub(lambda m: _table_cards(m.group(0), m.group(1), lang), body)
-    return _FIGURE.sub(lambda m: _figure_links(m, lang), body)
-
-
-def _table_cards(table: str, name: str, lang: str) -> str:
-    """Give every data cell the header of its column (``data-label``) and the caption a link to the CSV."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(table, "html.parser")
-    element = soup.table
-    if element is None:  # not a table: leave it as it is
-        return table
-    headers = [th.get_text(" ", strip=True) for th in element.select("thead th")]
-    if len(headers) >= 3:  # two-column tables read well as they are
-        element["class"] = "stack"
-        for row in element.select("tbody tr"):
-            for cell, header in zip(row.find_all("td", recursive=False), headers, strict=False):
-                cell["data-label"] = header
-                if cell.contents:  # one box for the value, so a stacked card lays it out as one piece
-                    value = soup.new_tag("span", attrs={"class": "cell"})
-                    for child in list(cell.contents):
-                        value.append(child.extract())
-                    cell.append(value)
-    if element.caption is not None:
-        link = soup.new_tag("a", attrs={"class": "file-link", "href": f"tables/{name}.csv"})
-        link.string = text("meta.file_csv", lang)
-        element.caption.append(" ")
-        element.caption.append(link)
-    return str(soup)
-
-
-def _figure_links(match: re.Match, lang: str) -> str:
-    """The figure's image opens its full-size SVG (a phone can zoom into it); the caption says so."""
-    name, image, caption = match.groups()
-    href = f"figures/{name}.svg"
-    return str(
-        Markup(
-            '<figure id="fig-{0}"><a class="figure-zoom" href="{1}"><img {2}></a>{3} '
-            '<a class="file-link" href="{1}">{4}</a></figcaption>'
-        ).format(name, href, Markup(image), Markup(caption), text("meta.file_svg", lang))
-    )
+    return _CHAPTER_END.sub(lambda m: str(to_top), body)
 
 
 def navigation_html(nav: dict | None, lang: str) -> tuple[Markup, Markup]:

@@ -186,14 +186,16 @@ class ReportContext:
         self.artifacts.write_bytes(f"figures/{name}.png", png.getvalue())
         self.artifacts.write_bytes(f"figures/{name}.svg", svg.getvalue())
         number = text("meta.figure", self.lang, n=fmt_int(self.figure_count, self.lang))
-        return html.figure(name, base64.b64encode(png.getvalue()).decode("ascii"), number, caption, alt)
+        png_base64 = base64.b64encode(png.getvalue()).decode("ascii")
+        return html.figure(name, png_base64, number, caption, alt, svg_label=text("meta.file_svg", self.lang))
 
     def table(self, frame: pd.DataFrame, name: str, caption: str, raw: pd.DataFrame | None = None) -> Markup:
         """Render ``frame`` as a numbered table and save ``raw`` (or ``frame``) as ``tables/<name>.csv``."""
         self.save_table(raw if raw is not None else frame, name)
         self.table_count += 1
         number = text("meta.table", self.lang, n=fmt_int(self.table_count, self.lang))
-        return html.table(name, frame.columns, frame.itertuples(index=False), number, caption)
+        csv_label = text("meta.file_csv", self.lang)
+        return html.table(name, frame.columns, frame.itertuples(index=False), number, caption, csv_label=csv_label)
 
     def save_table(self, frame: pd.DataFrame, name: str, *, index: bool = False) -> None:
         """Save a derived table as ``tables/<name>.csv`` without showing it."""

@@ -53,27 +53,80 @@ def section(anchor: str, title: object, parts: Iterable[object]) -> Section:
     )
 
 
-def figure(anchor: str, png_base64: str, number: object, caption: object, alt: object) -> Markup:
-    """A numbered figure with its caption and alt text; the PNG is embedded so the page stands alone."""
-    return Markup(
-        '<figure id="fig-{0}"><img src="data:image/png;base64,{1}" alt="{2}">'
-        "<figcaption><strong>{3}.</strong> {4}</figcaption></figure>"
-    ).format(anchor, png_base64, alt, number, caption)
+def figure(
+    anchor: str, png_base64: str, number: object, caption: object, alt: object, svg_label: object = None
+) -> Markup:
+    """A numbered figure with its caption and alt text; the PNG is embedded so the page stands alone.
+
+    With ``svg_label``, the image opens the full-size SVG saved beside the report (``figures/<anchor>.svg``;
+    a phone can zoom into it) and the caption ends with a link to it under that label.
+    """
+    image = Markup('<img src="data:image/png;base64,{0}" alt="{1}">').format(png_base64, alt)
+    link = Markup("")
+    if svg_label is not None:
+        href = f"figures/{anchor}.svg"
+        image = Markup('<a class="figure-zoom" href="{0}">{1}</a>').format(href, image)
+        link = Markup(' <a class="file-link" href="{0}">{1}</a>').format(href, svg_label)
+    return Markup('<figure id="fig-{0}">{1}<figcaption><strong>{2}.</strong> {3}{4}</figcaption></figure>').format(
+        anchor, image, number, caption, link
+    )
 
 
 def table(
-    anchor: str, columns: Iterable[object], rows: Iterable[Iterable[object]], number: object, caption: object
+    anchor: str,
+    columns: Iterable[object],
+    rows: Iterable[Iterable[object]],
+    number: object,
+    caption: object,
+    csv_label: object = None,
 ) -> Markup:
-    """A numbered table; header cells carry ``scope="col"``, cells are escaped unless already Markup."""
+    """A numbered table; header cells carry ``scope="col"``, cells are escaped unless already Markup.
+
+    A table of three or more columns is marked ``stack``: on a phone each row becomes a card, so every
+    cell carries its column's name (``data-label``) and holds its value in one box. With ``csv_label``,
+    the caption ends with a link to the table's CSV file (``tables/<anchor>.csv``) under that label.
+    """
+    columns = list(columns)
+    stacked = len(columns) >= 3  # two-column tables read well as they are
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(c) for c in columns)
-    body = Markup("").join(
-        Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(_cell(v)) for v in row))
-        for row in rows
-    )
+    if stacked:
+        labels = [_plain(c) for c in columns]
+        cell = Markup('<td data-label="{0}"><span class="cell">{1}</span></td>')
+        empty = Markup('<td data-label="{0}"></td>')
+        body = Markup("").join(
+            Markup("<tr>{}</tr>").format(
+                Markup("").join(
+                    cell.format(label, value) if value != "" else empty.format(label)
+                    for label, value in zip(labels, map(_cell, row), strict=True)
+                )
+            )
+            for row in rows
+        )
+    else:
+        body = Markup("").join(
+            Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(_cell(v)) for v in row))
+            for row in rows
+        )
+    link = Markup("")
+    if csv_label is not None:
+        link = Markup(' <a class="file-link" href="tables/{0}.csv">{1}</a>').format(anchor, csv_label)
     return Markup(
-        '<div class="table-wrap"><table id="tab-{0}"><caption><strong>{1}.</strong> {2}</caption>'
-        "<thead><tr>{3}</tr></thead><tbody>{4}</tbody></table></div>"
-    ).format(anchor, number, caption, head, body)
+        '<div class="table-wrap"><table id="tab-{0}"{1}><caption><strong>{2}.</strong> {3}{4}</caption>'
+        "<thead><tr>{5}</tr></thead><tbody>{6}</tbody></table></div>"
+    ).format(
+        anchor,
+        Markup(' class="stack"') if stacked else Markup(""),
+        number,
+        caption,
+        link,
+        head,
+        body,
+    )
+
+
+def _plain(value: object) -> str:
+    """A header's text without markup, for an attribute (``data-label``)."""
+    return Markup(value).striptags() if isinstance(value, Markup) else str(value)
 
 
 def _cell(value: object) -> object:
