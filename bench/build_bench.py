@@ -8,9 +8,9 @@ seconds of all processes, printed beside each wall time, show the work done what
                    report parts rendered directly for every report, charts saved, HTML strings built;
 - ``floor_par_s``  the same plain script over as many fresh processes as the build uses kernels
                    (``workers``: one per CPU, at most one per report), each taking the next report from a
-                   shared queue in the build's order (newest edition first) as the build's kernels do,
-                   with one BLAS thread each as the build's kernels have: the honest floor of a parallel
-                   build;
+                   shared queue in the build's order (``build.longest_first``: the trends report, then the
+                   editions, newest first) as the build's kernels do, with one BLAS thread each as the
+                   build's kernels have: the honest floor of a parallel build;
 - ``naive_s``      for each report, the ``papermill`` CLI then ``jupyter nbconvert --to html --no-input``,
                    one after the other;
 - ``cold_s``       ``mcis-report build`` with an empty output folder (with ``--edition all``: every edition
@@ -136,17 +136,25 @@ def floor(units: list[str], work: Path) -> float:
 
 
 def floor_par(units: list[str], work: Path, workers: int) -> float:
+    from mcis_report.build import longest_first
+
     out = work / "floor_par"
     shutil.rmtree(out, ignore_errors=True)
     script = work / "floor_par.py"
     script.write_text(FLOOR_PAR_SCRIPT, encoding="utf-8")
-    # In the build's order (newest edition first), so that the two differ by overhead, not by scheduling.
-    years = [int(u.split("/")[0]) for u in units if not u.startswith("trends/")]
-    latest = max(years, default=0)  # the trends report counts as the latest edition, as in the build
-    ordered = sorted(units, key=lambda unit: -latest if unit.startswith("trends/") else -int(unit.split("/")[0]))
+    # In the build's order (build.longest_first), so that the two differ by overhead, not by scheduling.
+    ordered = [unit.name for unit in longest_first(as_unit(u) for u in units)]
     # One BLAS thread per process, as the build gives its kernels: one process per CPU already fills them.
     env = {**this_checkout(), "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
     return timed([sys.executable, str(script), str(workers), str(ROOT / "data"), str(out), *ordered], env=env)
+
+
+def as_unit(name: str):
+    """``2023/en`` or ``trends/en`` as the build's :class:`mcis_report.build.Unit`."""
+    from mcis_report.build import TRENDS, Unit
+
+    folder, lang = name.split("/")
+    return Unit(0, lang, TRENDS) if folder == TRENDS else Unit(int(folder), lang)
 
 
 def build_workers(units: list[str]) -> int:

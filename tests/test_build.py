@@ -144,3 +144,12 @@ def test_edition_with_little_data_builds(tmp_path):
     assert run_cli("--edition", "2012", "--out", str(out), "--data", str(ROOT / "data")) == 0
     page = (out / "2012" / "en" / "report.html").read_text(encoding="utf-8")
     assert "first edition in the data" in page
+
+
+def test_kernels_take_the_longest_reports_first():
+    from mcis_report.build import Unit, longest_first
+
+    units = [Unit(2012, "en"), Unit(2023, "ar"), Unit(2023, "en", "trends"), Unit(2019, "en"), Unit(2023, "en")]
+    order = [unit.name for unit in longest_first(units)]
+    assert order[0] == "trends/en" and order[-1] == "2012/en"
+    assert order.index("2023/ar") < order.index("2019/en") and order.index("2023/en") < order.index("2019/en")

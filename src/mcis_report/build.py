@@ -28,7 +28,7 @@ import shutil
 import signal
 import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -81,6 +81,16 @@ class Unit:
         if self.report == TRENDS:
             return {"lang": self.lang}
         return {"edition": self.year, "lang": self.lang}
+
+
+def longest_first(units: Iterable[Unit]) -> list[Unit]:
+    """The order in which the kernels take the reports: the longest first, so that they finish together.
+
+    The trends report (every edition's data, the most charts) comes first, then the editions, newest
+    first: later editions have more data. The shortest reports are left for the end, where one kernel
+    would otherwise wait for the other.
+    """
+    return sorted(units, key=lambda unit: (unit.report != TRENDS, -unit.year))
 
 
 @dataclass
@@ -762,10 +772,9 @@ def _execute_all(pending: list[Plan], data: Path, out: Path, progress, jobs: int
     from .execute import KernelWorker
 
     work: queue.Queue[Plan] = queue.Queue()
-    # Newest edition first: later editions have more data and take longer, and the longest reports started
-    # first leave the shortest for the end, where one kernel would otherwise wait for the other.
-    for plan in sorted(pending, key=lambda p: -p.unit.year):
-        work.put(plan)
+    by_unit = {plan.unit: plan for plan in pending}
+    for unit in longest_first(by_unit):
+        work.put(by_unit[unit])
     go, stop = threading.Event(), threading.Event()
     failures: list[str] = []
     runtime = out / STAGING / KERNELS
