@@ -616,10 +616,11 @@ def named_attendance(ds: Dataset) -> pd.DataFrame:
         d = an.delegations_for(ds, year, attended_only=True, visiting_only=True)
         western = an.western_states(ds, year)
         members = an.active_memberships(ds, year)
+        blocs_of: dict[str, set] = {}
+        for alpha3, organisation in zip(members["alpha3"], members["organisation"], strict=True):
+            blocs_of.setdefault(alpha3, set()).add(organisation)
         for country in sorted(set(d["country"].dropna())):
-            blocs = sorted(
-                set(members.loc[members["alpha3"] == country, "organisation"]), key=lambda o: order.get(o, 99)
-            )
+            blocs = sorted(blocs_of.get(country, ()), key=lambda o: order.get(o, 99))
             rows.append(
                 {
                     "year": year,
