@@ -82,7 +82,7 @@ def install_kernel_report() -> None:
     opened = context.ReportContext.open.__func__
 
     def open_(cls, edition, lang, *args, **kwargs):
-        _kernel_unit[0] = f"{edition}/{lang}"
+        _kernel_unit[0] = f"{kwargs.get('folder') or edition}/{lang}"  # the trends report: folder "trends"
         started = time.perf_counter()
         try:
             return opened(cls, edition, lang, *args, **kwargs)
