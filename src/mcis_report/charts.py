@@ -1548,10 +1548,12 @@ def heatmap(
     cmap: str | None = None,
     blank_zeros: bool | None = None,
     row_breaks: Sequence[int] = (),
+    mirror_columns: bool | None = None,
 ):
     """Annotated heat map of a (rows × columns) matrix of counts or shares.
 
-    With ``rtl`` the columns run from right to left and the row labels stand on the right. Zero cells
+    With ``rtl`` the columns run from right to left (unless ``mirror_columns=False``) and the row labels
+    stand on the right. Zero cells
     are left white and unlabelled (by default for counts), so the eye goes to what was said. The colour
     scale starts at 0 (at the lowest value when some are negative) and never collapses: a matrix whose
     values are all equal is drawn in the scale's darkest colour, not near-white.
@@ -1576,6 +1578,9 @@ def heatmap(
     row_breaks : sequence of int, default ()
         Draw a separator line above each of these row positions (0 is the first row), e.g. between
         groups of rows.
+    mirror_columns : bool, optional
+        Whether the columns run from right to left; default: with ``rtl``. ``False`` keeps an ordered axis
+        (years) left to right in a right-to-left report, as on the timeline.
 
     Returns
     -------
@@ -1590,7 +1595,7 @@ def heatmap(
     >>> sorted(t.get_text() for t in ax.texts)
     ['1', '2', '3']
     """
-    shown = matrix.iloc[:, ::-1] if rtl else matrix
+    shown = matrix.iloc[:, ::-1] if (rtl if mirror_columns is None else mirror_columns) else matrix
     shown = shown.rename(index=tick_label, columns=tick_label)
     # The vertical axis title wraps to the height of the rows, so that a short matrix does not clip it.
     rows_inches = 0.45 * max(len(shown.index), 1)

@@ -701,28 +701,17 @@ def participation_series(
     >>> sorted(set(t["qualifier"].dropna())) <= ["approx", "exact", "more_than"]
     True
     """
-    rows = []
-    for _, ed in ds.editions.sort_values("year").iterrows():
-        year = int(ed["year"])
-        # One headline table per edition serves every metric (the columns of participation_by_year).
-        figures = an.headline_figures(ds, year).set_index("metric") if ed["status"] == "held" else None
-        for metric in metrics:
-            fig = figures.loc[metric] if figures is not None and metric in figures.index else None
-            rows.append(
-                {
-                    "year": year,
-                    "status": ed["status"],
-                    "western_participation": ed["western_participation"],
-                    "metric": metric,
-                    "value": None if fig is None else fig["value"],
-                    "low": None if fig is None else fig["low"],
-                    "high": None if fig is None else fig["high"],
-                    "qualifier": None if fig is None else fig["qualifier"],
-                    "timing": None if fig is None else fig["timing"],
-                    "source_ids": () if fig is None else tuple(fig["source_ids"]),
-                }
-            )
-    frame = pd.DataFrame(rows)
+    frames = []
+    for metric in metrics:
+        f = an.participation_by_year(ds, metric).drop(columns="number")
+        f.insert(3, "metric", metric)  # after western_participation
+        f["source_ids"] = [
+            () if pd.isna(value) else tuple(an.figure_value(ds, int(year), metric)["source_ids"])  # type: ignore[index]
+            for year, value in zip(f["year"], f["value"], strict=True)
+        ]
+        frames.append(f)
+    # Year by year, the metrics in the order asked for.
+    frame = pd.concat(frames, ignore_index=True).sort_values("year", kind="stable", ignore_index=True)
     for column in ("value", "low", "high"):
         frame[column] = frame[column].astype("Float64")
     return frame

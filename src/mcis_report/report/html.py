@@ -89,24 +89,14 @@ def table(
     columns = list(columns)
     stacked = len(columns) >= 3  # two-column tables read well as they are
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(c) for c in columns)
-    if stacked:
-        labels = [_plain(c) for c in columns]
-        cell = Markup('<td data-label="{0}"><span class="cell">{1}</span></td>')
-        empty = Markup('<td data-label="{0}"></td>')
-        body = Markup("").join(
-            Markup("<tr>{}</tr>").format(
-                Markup("").join(
-                    cell.format(label, value) if value != "" else empty.format(label)
-                    for label, value in zip(labels, map(_cell, row), strict=True)
-                )
-            )
-            for row in rows
-        )
-    else:
-        body = Markup("").join(
-            Markup("<tr>{}</tr>").format(Markup("").join(Markup("<td>{}</td>").format(_cell(v)) for v in row))
-            for row in rows
-        )
+    labels = [_plain(c) for c in columns]
+
+    def cells(row: Iterable[object]) -> Iterable[tuple[str | None, object]]:
+        return zip(labels, row, strict=True) if stacked else ((None, v) for v in row)
+
+    body = Markup("").join(
+        Markup("<tr>{}</tr>").format(Markup("").join(_td(label, _cell(v)) for label, v in cells(row))) for row in rows
+    )
     link = Markup("")
     if csv_label is not None:
         link = Markup(' <a class="file-link" href="tables/{0}.csv">{1}</a>').format(anchor, csv_label)
@@ -122,6 +112,15 @@ def table(
         head,
         body,
     )
+
+
+def _td(label: str | None, value: object) -> Markup:
+    """A data cell; in a stacked table it carries its column's name and holds a non-empty value in one box."""
+    if label is None:
+        return Markup("<td>{}</td>").format(value)
+    if value == "":
+        return Markup('<td data-label="{}"></td>').format(label)  # an empty cell has no box: a card hides it
+    return Markup('<td data-label="{0}"><span class="cell">{1}</span></td>').format(label, value)
 
 
 def _plain(value: object) -> str:

@@ -540,8 +540,6 @@ def targets(ctx: ReportContext) -> Section:
     n_by_year = table.groupby("year")["n"].first()
     matrix = shown.pivot(index="target", columns="year", values="share").reindex(list(used.index))
     matrix = matrix.rename(index=lambda t: _target(ctx, t), columns=lambda y: _year_n(ctx, int(y), int(n_by_year[y])))
-    if ctx.rtl:  # years run left to right in both languages, as on the timeline (heatmap mirrors rtl columns)
-        matrix = matrix.iloc[:, ::-1]
     ax = charts.heatmap(
         matrix.fillna(0.0),
         xlabel=ctx.col("year"),
@@ -549,6 +547,7 @@ def targets(ctx: ReportContext) -> Section:
         fmt=".0%",
         blank_zeros=True,  # a target not named that edition: a blank cell, as the caption says
         rtl=ctx.rtl,
+        mirror_columns=False,  # years run left to right in both languages, as on the timeline
     )
     top = shown.sort_values("share", ascending=False).head(3)
     parts_.append(
